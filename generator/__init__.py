@@ -1,0 +1,1 @@
+"""Gongkai: a static-site generator for Chinese government information-disclosure columns."""

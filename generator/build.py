@@ -1,0 +1,118 @@
+"""The build, top to bottom: config → content → gate → site model → render → write → swap."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from . import disclosure
+from .config import Config, load_config
+from .content import load_documents
+from .errors import BuildFailed, Report
+from .output import DoubleWrite, Staging
+from .render import Renderer, environment
+from .site import build_site
+
+THEMES = Path(__file__).resolve().parent.parent / "themes"  # the themes that ship with Gongkai
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    documents: int  # read from content/
+    by_mode: dict  # 公开方式 → count, before the gate
+    pages: int  # HTML pages written
+    files: int  # every file written
+    seconds: float
+    report: Report
+
+    def summary(self) -> str:
+        modes = "，".join(f"{mode} {self.by_mode.get(mode, 0)}" for mode in
+                         (disclosure.FULL, disclosure.ON_REQUEST, disclosure.WITHHELD))
+        return (f"构建完成：文档 {self.documents} 篇（{modes}），"
+                f"页面 {self.pages} 个，文件 {self.files} 个，用时 {self.seconds:.2f} 秒")
+
+
+def build(config_path: Path, content_dir: Path, output_dir: Path) -> BuildResult:
+    """Build the site into output_dir, or raise BuildFailed leaving output_dir untouched."""
+    started = time.perf_counter()
+    report = Report()
+    config = load_config(config_path, report)
+    theme = _theme_dir(config, report) if config else None
+    if config is None or report.errors:
+        raise BuildFailed(report)
+
+    # Every document is read and checked before anything is rendered.
+    documents = load_documents(config, content_dir, report)
+    if report.errors:
+        raise BuildFailed(report)
+
+    published = disclosure.publishable(documents)
+    site = build_site(config, published, build_date(config))
+    env = environment([config.root / "templates", theme / "templates"])
+
+    staging = Staging(output_dir)
+    try:
+        pages = 0
+        for page in Renderer(site, env).pages():
+            staging.write(page.path, page.content, page.source)
+            pages += 1
+        for rel, path in _static_files(config, theme):
+            staging.copy("static/" + rel, path, str(path))
+        for doc in site.documents:
+            for attachment in doc.attachments:
+                if "files/" + attachment.rel not in staging.written:
+                    staging.copy("files/" + attachment.rel, attachment.source, str(doc.source))
+        staging.commit()
+    except DoubleWrite as exc:
+        staging.discard()
+        report.add(exc.second, 1, 1, "E119", f"生成的文件 {exc.path} 与 {report.display(exc.first)} 生成的文件重名",
+                   "两个来源不能生成同一个网址：修改其中一个的索引号或目录 slug。")
+        raise BuildFailed(report) from None
+    except jinja2.TemplateError as exc:
+        staging.discard()
+        name = getattr(exc, "filename", None) or getattr(exc, "name", None) or "templates"
+        report.add(name, getattr(exc, "lineno", None) or 1, 1, "E009", f"模板错误：{exc.message}",
+                   "检查站点 templates/ 中覆盖的模板文件。")
+        raise BuildFailed(report) from None
+    except BaseException:
+        staging.discard()
+        raise
+    by_mode: dict[str, int] = {}
+    for doc in documents:
+        by_mode[doc.mode] = by_mode.get(doc.mode, 0) + 1
+    return BuildResult(len(documents), by_mode, pages, len(staging.written),
+                       time.perf_counter() - started, report)
+
+
+def build_date(config: Config) -> dt.date:
+    """SOURCE_DATE_EPOCH, else config's build_date, else today in China: never a clock inside templates."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone(dt.timedelta(hours=8))).date()
+    if config.build_date:
+        return dt.date.fromisoformat(config.build_date)
+    return dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date()
+
+
+def _theme_dir(config: Config, report: Report) -> Path | None:
+    for base in (config.root / "themes", THEMES):
+        if (base / config.theme / "templates").is_dir():
+            return base / config.theme
+    report.add(config.path, 1, 1, "E008", f"找不到主题「{config.theme}」",
+               "theme 写 themes/ 下的主题目录名，例如 default。")
+    return None
+
+
+def _static_files(config: Config, theme: Path) -> list[tuple[str, Path]]:
+    """The theme's static/ files, overridden file by file by the site's own static/."""
+    files: dict[str, Path] = {}
+    for base in (theme / "static", config.root / "static"):
+        if base.is_dir():
+            for path in sorted(base.rglob("*")):
+                if path.is_file():
+                    files[path.relative_to(base).as_posix()] = path
+    return sorted(files.items())

@@ -1,0 +1,56 @@
+"""The gongkai command: build and serve. Exit codes: 0 ok, 1 content problems, 2 usage."""
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import sys
+from pathlib import Path
+
+from .build import build
+from .errors import BuildFailed
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="gongkai", description="政府信息公开专栏静态网站生成器")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="命令")
+    for name, help_text in (("build", "生成网站到 output/"), ("serve", "生成网站并在本机预览")):
+        sub = commands.add_parser(name, help=help_text)
+        sub.add_argument("--config", type=Path, default=Path("config.yml"), help="站点配置文件（默认 config.yml）")
+        sub.add_argument("--content", type=Path, default=Path("content"), help="内容目录（默认 content/）")
+        sub.add_argument("--output", type=Path, default=Path("output"), help="输出目录（默认 output/）")
+        if name == "serve":
+            sub.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
+    args = parser.parse_args(argv)
+
+    code = run_build(args)
+    if code or args.command == "build":
+        return code
+    return serve(args.output, args.port)
+
+
+def run_build(args) -> int:
+    try:
+        result = build(args.config, args.content, args.output)
+    except BuildFailed as failed:
+        errors = failed.report.errors
+        print(failed.report.format(), file=sys.stderr)
+        print(f"构建失败：共 {len(errors)} 个错误，{args.output}/ 保持不变。", file=sys.stderr)
+        return 1
+    print(result.summary())
+    return 0
+
+
+def serve(output: Path, port: int) -> int:
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(output))
+    with http.server.ThreadingHTTPServer(("127.0.0.1", port), handler) as server:
+        print(f"预览地址：http://127.0.0.1:{port}/ （按 Ctrl+C 停止）")
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,245 @@
+"""config.yml → a frozen Config. One schema, a description per key; unknown keys are errors."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import Report
+from .yamltree import Map, Scalar, Seq, YamlSyntaxError, load
+
+# key: (required, default, description). The descriptions are what README's table shows.
+SITE_KEYS = {
+    "name": (True, None, "站点名称，显示在每页页头和标题中"),
+    "base_url": (True, None, "站点正式网址，以 / 结尾，例如 https://www.example.gov.cn/xxgk/"),
+    "theme": (False, "default", "主题名称，对应 themes/ 下的目录"),
+    "page_size": (False, "20", "列表页每页显示的文档数"),
+    "latest_count": (False, "10", "首页「最新文件」显示的文档数"),
+    "apply_url": (False, None, "依申请公开条目中「如何申请」链接的地址（通常是政府信息公开指南）"),
+    "build_date": (False, None, "构建日期（YYYY-MM-DD）；不写时取环境变量 SOURCE_DATE_EPOCH，再不写取当天"),
+    "agencies": (True, None, "发布机构列表：name 名称，slug 网址目录名，code 索引号前缀"),
+    "categories": (True, None, "公开目录分类树：name 名称，slug 网址目录名，children 下级目录"),
+}
+AGENCY_KEYS = {
+    "name": (True, None, "机构全称，文档的「发布机构」写这个名称"),
+    "slug": (False, None, "网址中的目录名，默认用名称"),
+    "code": (False, None, "索引号前缀（组织机构代码等）"),
+    "doc_no_prefix": (False, None, "发文字号前缀，例如 临兰政办字"),
+}
+CATEGORY_KEYS = {
+    "name": (True, None, "目录名称"),
+    "slug": (False, None, "网址中的目录名，默认用名称"),
+    "description": (False, None, "目录说明，显示在目录页"),
+    "children": (False, None, "下级目录"),
+}
+
+# First-level URL folders the generator writes itself; a category may not take them.
+RESERVED_SLUGS = frozenset({"doc", "agency", "year", "static", "files", "search", "pagefind", "page"})
+_SLUG_FORBIDDEN = re.compile(r"[\s/\\?#%<>\"'`]")
+
+
+@dataclass(frozen=True)
+class Agency:
+    name: str
+    slug: str
+    code: str | None = None
+    doc_no_prefix: str | None = None
+
+
+@dataclass(frozen=True)
+class Category:
+    name: str
+    slug: str
+    path: tuple[str, ...]  # names from the first level down to this node
+    slugs: tuple[str, ...]
+    description: str | None
+    children: tuple["Category", ...]
+
+    @property
+    def key(self) -> str:
+        """How documents name this node: the path joined with '/'."""
+        return "/".join(self.path)
+
+    def walk(self):
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path
+    name: str
+    base_url: str
+    theme: str
+    page_size: int
+    latest_count: int
+    apply_url: str | None
+    build_date: str | None
+    agencies: tuple[Agency, ...]
+    categories: tuple[Category, ...]
+
+    @property
+    def root(self) -> Path:
+        return self.path.parent
+
+    def all_categories(self):
+        for top in self.categories:
+            yield from top.walk()
+
+
+class _Reader:
+    """Checks one mapping against its key table and reports every problem."""
+
+    def __init__(self, path: Path, report: Report):
+        self.path, self.report = path, report
+
+    def error(self, node, code: str, message: str, hint: str = "") -> None:
+        self.report.add(self.path, node.line, node.col, code, message, hint)
+
+    def mapping(self, node, keys: dict, where: str) -> dict:
+        if not isinstance(node, Map):
+            self.error(node, "E005", f"{where}应当是「键: 值」的形式", "参照 README 中 config.yml 的示例。")
+            return {}
+        values = {}
+        for key, value in node.items:
+            if key.value not in keys:
+                self.error(key, "E003", f"{where}中有未知的键「{key.value}」",
+                           "可用的键：" + "、".join(keys) + "。")
+            elif key.value in values:
+                self.error(key, "E006", f"{where}中键「{key.value}」写了两次", "删除其中一个。")
+            else:
+                values[key.value] = value
+        for key, (required, _default, _doc) in keys.items():
+            if required and key not in values:
+                self.error(node, "E004", f"{where}缺少必填的键「{key}」", f"{key}：{keys[key][2]}。")
+        return values
+
+    def text(self, values: dict, key: str, keys: dict, where: str) -> str | None:
+        node = values.get(key)
+        if node is None:
+            return keys[key][1]
+        if not isinstance(node, Scalar) or not node.value.strip():
+            self.error(node, "E005", f"{where}的「{key}」应当是一段文字", f"{key}：{keys[key][2]}。")
+            return None
+        return node.value.strip()
+
+    def number(self, values: dict, key: str, where: str) -> int:
+        raw = self.text(values, key, SITE_KEYS, where)
+        if raw is not None and raw.isdigit() and int(raw) > 0:
+            return int(raw)
+        if raw is not None:
+            self.error(values[key], "E005", f"{where}的「{key}」应当是正整数，现在是「{raw}」", "例如：20。")
+        return int(SITE_KEYS[key][1])
+
+    def slug(self, values: dict, name: str | None, where: str) -> str:
+        slug = self.text(values, "slug", CATEGORY_KEYS, where) or name or ""
+        if slug in (".", "..") or _SLUG_FORBIDDEN.search(slug):
+            self.error(values.get("slug") or values.get("name"), "E005",
+                       f"{where}的网址目录名「{slug}」含有不能用在网址中的字符",
+                       "slug 只用字母、数字、汉字、连字符和下划线，不要有空格和 /。")
+        return slug
+
+
+def load_config(path: Path, report: Report) -> Config | None:
+    """Read and check config.yml; every problem goes into `report`; None if unusable."""
+    if not path.is_file():
+        report.add(path, 1, 1, "E001", "找不到站点配置文件", "在站点目录中创建 config.yml，或用 --config 指定配置文件。")
+        return None
+    try:
+        tree = load(path.read_text(encoding="utf-8-sig"))
+    except UnicodeDecodeError:
+        report.add(path, 1, 1, "E002", "配置文件不是 UTF-8 编码", "用编辑器把文件另存为 UTF-8 编码。")
+        return None
+    except YamlSyntaxError as exc:
+        report.add(path, exc.line, exc.col, "E002", f"配置文件格式错误：{exc.message}", exc.hint)
+        return None
+    if tree is None:
+        report.add(path, 1, 1, "E004", "配置文件是空的", "参照 README 中 config.yml 的示例填写。")
+        return None
+    r = _Reader(path, report)
+    site = r.mapping(tree, SITE_KEYS, "站点配置")
+    if not site:
+        return None
+    agencies = _agencies(r, site.get("agencies"))
+    categories = _categories(r, site.get("categories"), (), ())
+    for top in categories:
+        if top.slug in RESERVED_SLUGS:
+            node = _find(site.get("categories"), top.name)
+            r.error(node, "E007", f"第一级目录「{top.name}」的网址目录名「{top.slug}」被系统占用",
+                    "换一个 slug；系统占用：" + "、".join(sorted(RESERVED_SLUGS)) + "。")
+    base_url = r.text(site, "base_url", SITE_KEYS, "站点配置") or "/"
+    if not re.match(r"^https?://[^/\s]+(/\S*)?$", base_url):
+        r.error(site["base_url"], "E005", f"站点网址「{base_url}」不是完整的网址", "写成 https://www.example.gov.cn/ 这样的形式。")
+    build_date = r.text(site, "build_date", SITE_KEYS, "站点配置")
+    if build_date is not None and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", build_date):
+        r.error(site["build_date"], "E005", f"构建日期「{build_date}」格式不对", "写成 2024-01-05 这样的形式。")
+        build_date = None
+    return Config(
+        path=path,
+        name=r.text(site, "name", SITE_KEYS, "站点配置") or "",
+        base_url=base_url.rstrip("/") + "/",
+        theme=r.text(site, "theme", SITE_KEYS, "站点配置") or "default",
+        page_size=r.number(site, "page_size", "站点配置"),
+        latest_count=r.number(site, "latest_count", "站点配置"),
+        apply_url=r.text(site, "apply_url", SITE_KEYS, "站点配置"),
+        build_date=build_date,
+        agencies=agencies,
+        categories=categories,
+    )
+
+
+def _find(node, name):
+    for item in node.items:
+        for key, value in item.items:
+            if key.value == "name" and value.value == name:
+                return value
+    return node
+
+
+def _agencies(r: _Reader, node) -> tuple[Agency, ...]:
+    if node is None:
+        return ()
+    if not isinstance(node, Seq):
+        r.error(node, "E005", "agencies 应当是机构列表", "每个机构一行，以「- name: 机构名称」开头。")
+        return ()
+    agencies, names, slugs = [], set(), set()
+    for item in node.items:
+        values = r.mapping(item, AGENCY_KEYS, "发布机构")
+        name = r.text(values, "name", AGENCY_KEYS, "发布机构") if values else None
+        if not name:
+            continue
+        slug = r.slug(values, name, f"发布机构「{name}」")
+        if name in names:
+            r.error(values["name"], "E006", f"发布机构「{name}」声明了两次", "删除重复的一项。")
+        elif slug in slugs:
+            r.error(values.get("slug") or values["name"], "E006", f"发布机构的网址目录名「{slug}」重复", "每个机构用不同的 slug。")
+        names.add(name)
+        slugs.add(slug)
+        agencies.append(Agency(name, slug, r.text(values, "code", AGENCY_KEYS, "发布机构"),
+                               r.text(values, "doc_no_prefix", AGENCY_KEYS, "发布机构")))
+    return tuple(agencies)
+
+
+def _categories(r: _Reader, node, path: tuple, slugs: tuple) -> tuple[Category, ...]:
+    if node is None:
+        return ()
+    if not isinstance(node, Seq):
+        r.error(node, "E005", "categories 应当是目录列表", "每个目录一行，以「- name: 目录名称」开头。")
+        return ()
+    result, seen = [], {}
+    for item in node.items:
+        values = r.mapping(item, CATEGORY_KEYS, "公开目录")
+        name = r.text(values, "name", CATEGORY_KEYS, "公开目录") if values else None
+        if not name:
+            continue
+        if "/" in name:
+            r.error(values["name"], "E005", f"目录名称「{name}」里不能有 /", "/ 用来分隔上下级目录，换一个名称。")
+        slug = r.slug(values, name, f"公开目录「{name}」")
+        if name in seen or slug in seen.values():
+            r.error(values["name"], "E006", f"同一级中目录「{name}」或其网址目录名「{slug}」重复", "同一级的目录名称和 slug 都不能相同。")
+        seen[name] = slug
+        children = _categories(r, values.get("children"), path + (name,), slugs + (slug,))
+        result.append(Category(name, slug, path + (name,), slugs + (slug,),
+                               r.text(values, "description", CATEGORY_KEYS, "公开目录"), children))
+    return tuple(result)

@@ -1,0 +1,233 @@
+"""content/ → Documents: a sorted walk, every field of every file checked, all problems collected."""
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+
+from . import schema
+from .config import Config
+from .errors import Report
+from .frontmatter import FrontMatterMissing, FrontMatterUnclosed, split
+from .model import Attachment, Document
+from .yamltree import Map, Scalar, Seq, YamlSyntaxError
+
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+
+
+def source_files(content_dir: Path) -> list[Path]:
+    """Every Markdown file below content/, in a stable order; hidden files and folders skipped."""
+    found = []
+    for path in content_dir.rglob("*"):
+        rel = path.relative_to(content_dir)
+        if any(part.startswith(".") for part in rel.parts):
+            continue
+        if path.suffix.lower() in MARKDOWN_SUFFIXES and (path.is_file() or path.is_symlink()):
+            found.append(path)
+    return sorted(found, key=lambda p: p.relative_to(content_dir).as_posix())
+
+
+def load_documents(config: Config, content_dir: Path, report: Report) -> list[Document]:
+    """Read every document; problems go into `report`; cross-document rules checked last."""
+    if not content_dir.is_dir():
+        report.add(content_dir, 1, 1, "E100", "找不到内容目录", "创建 content/ 目录，或用 --content 指定内容目录。")
+        return []
+    reader = _DocumentReader(config, content_dir.resolve(), report)
+    documents = [doc for path in source_files(content_dir) if (doc := reader.read(path))]
+    _check_references(reader.index_numbers, documents, report)
+    return documents
+
+
+class _DocumentReader:
+    def __init__(self, config: Config, content_dir: Path, report: Report):
+        self.config, self.content_dir, self.report = config, content_dir, report
+        self.categories = {c.key: c for c in config.all_categories()}
+        self.agencies = {a.name: a for a in config.agencies}
+        # Every readable 索引号, even of files with other errors, so uniqueness and references are
+        # checked in the same build rather than in the next one.
+        self.index_numbers: list[tuple[str, Path, int, int]] = []
+
+    def read(self, path: Path) -> Document | None:
+        self.path = path
+        if not path.resolve().is_relative_to(self.content_dir):
+            return self.fail(1, 1, "E122", "这个文件是指向 content/ 以外的链接", "把文件本身放进 content/，不要用链接。")
+        raw = path.read_bytes()
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = raw[: exc.start].count(b"\n") + 1
+            return self.fail(line, 1, "E120", f"文件不是 UTF-8 编码（第 {line} 行有无法识别的字符）",
+                             "用编辑器把文件另存为「UTF-8」编码后再构建。")
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        try:
+            parsed = split(text)
+        except FrontMatterMissing:
+            return self.fail(1, 1, "E101", "文件开头没有元数据块",
+                             "文件第一行写 ---，接着写 标题、索引号 等字段，再用一行 --- 结束，然后是正文。")
+        except FrontMatterUnclosed:
+            return self.fail(1, 1, "E102", "元数据块没有结束",
+                             "在最后一个字段下面加一行 ---，把元数据和正文分开。")
+        except YamlSyntaxError as exc:
+            return self.fail(exc.line, exc.col, "E103", f"元数据格式错误：{exc.message}", exc.hint)
+        if not isinstance(parsed.meta, Map):
+            line = parsed.meta.line if parsed.meta else 2
+            return self.fail(line, 1, "E104", "元数据应当是「字段: 值」的形式",
+                             "每行写一个字段，例如「标题: 方城镇2021年政务公开实施方案」。")
+        return self.document(parsed.meta, parsed.body, parsed.body_line)
+
+    def fail(self, line: int, col: int, code: str, message: str, hint: str) -> None:
+        self.report.add(self.path, line, col, code, message, hint)
+        return None
+
+    def document(self, meta: Map, body: str, body_line: int) -> Document | None:
+        nodes: dict[str, tuple[Scalar, object]] = {}
+        for key, value in meta.items:
+            field = schema.BY_KEY.get(key.value.strip())
+            if field is None:
+                names = [f.zh for f in schema.FIELDS] + [f.key for f in schema.FIELDS]
+                close = difflib.get_close_matches(key.value, names, n=1, cutoff=0.5)
+                hint = f"是不是想写「{close[0]}」？" if close else "可用的字段见 README「文档字段」一节。"
+                self.fail(key.line, key.col, "E105", f"未知的字段「{key.value}」", hint)
+            elif field.key in nodes:
+                first = nodes[field.key][0]
+                self.fail(key.line, key.col, "E107", f"字段「{field.zh}」写了两次（第 {first.line} 行已经写过「{first.value}」）",
+                          "删除其中一个。中文键和英文键是同一个字段，只写一个。")
+            else:
+                nodes[field.key] = (key, value)
+        values, ok = {}, True
+        for field in schema.FIELDS:
+            if field.key not in nodes:
+                if field.required:
+                    self.fail(meta.line - 1, 1, "E106", f"缺少必填字段「{field.zh}」",
+                              f"在元数据中加一行「{field.zh}: …」（{field.doc}）。")
+                    ok = False
+                continue
+            key, node = nodes[field.key]
+            value = self.convert(field, key, node)
+            if value is _INVALID:
+                ok = False
+            elif value is not None:
+                values[field.name] = value
+        if not ok:
+            return None
+        return Document(source=self.path, body=body, body_line=body_line,
+                        lines={k: v[0].line for k, v in nodes.items()}, **values)
+
+    def convert(self, field: schema.Field, key: Scalar, node):
+        """One field's node → its value, None when blank and optional, or _INVALID after reporting."""
+        if field.kind in ("list", "files", "agencies") and isinstance(node, Seq):
+            items = [n for n in node.items if isinstance(n, Scalar)]
+            if len(items) != len(node.items):
+                return self.invalid(node, "E118", f"「{field.zh}」的每一项都应当是一段文字", "每项一行，以「- 」开头。")
+            texts = [(n.value.strip(), n) for n in items if n.value.strip()]
+        elif isinstance(node, Scalar):
+            text = node.value.strip()
+            if not text:
+                if field.required:
+                    return self.invalid(node if node.line > key.line else key, "E121", f"必填字段「{field.zh}」是空的",
+                                        f"在「{key.value}:」后面填写{field.doc}。")
+                return None
+            texts = [(part, node) for part in schema.split_list(text)] if field.kind in ("list", "agencies") else [(text, node)]
+        else:
+            shape = "一段文字" if field.kind not in ("list", "files", "agencies") else "一段文字或一个列表"
+            return self.invalid(node, "E118", f"「{field.zh}」应当是{shape}", f"写成「{field.zh}: 值」。")
+        return getattr(self, "as_" + field.kind)(field, texts)
+
+    def invalid(self, node, code: str, message: str, hint: str):
+        self.fail(node.line, node.col, code, message, hint)
+        return _INVALID
+
+    def as_text(self, field, texts):
+        return texts[0][0]
+
+    def as_ref(self, field, texts):
+        return schema.normalize(texts[0][0])
+
+    def as_index_no(self, field, texts):
+        text, node = texts[0]
+        if any(c.isspace() for c in text):
+            return self.invalid(node, "E123", f"索引号「{text}」中间有空格", "删除索引号中的空格。")
+        self.index_numbers.append((text, self.path, node.line, node.col))
+        return text
+
+    def as_list(self, field, texts):
+        return tuple(t for t, _ in texts)
+
+    def as_date(self, field, texts):
+        text, node = texts[0]
+        date = schema.parse_date(text)
+        if date is None:
+            return self.invalid(node, "E108", f"「{field.zh}」的值「{text}」不是有效的日期",
+                                "写成 2021-07-24、2021/7/24 或 2021年7月24日。")
+        return date
+
+    def as_mode(self, field, texts):
+        text, node = texts[0]
+        if text not in schema.MODES:
+            return self.invalid(node, "E111", f"公开方式「{text}」不正确", "只能是：" + "、".join(schema.MODES) + "。")
+        return text
+
+    def as_validity(self, field, texts):
+        text, node = texts[0]
+        if text not in schema.VALIDITIES:
+            return self.invalid(node, "E112", f"有效性「{text}」不正确", "只能是：" + "、".join(schema.VALIDITIES) + "。")
+        return text
+
+    def as_category(self, field, texts):
+        text, node = texts[0]
+        key = "/".join(part.strip() for part in schema.normalize(text).strip("/").split("/"))
+        if key in self.categories:
+            return self.categories[key]
+        leaf = key.rsplit("/", 1)[-1]
+        same_leaf = [k for k in self.categories if k.rsplit("/", 1)[-1] == leaf]
+        close = same_leaf or difflib.get_close_matches(key, list(self.categories), n=1, cutoff=0.6)
+        hint = f"是不是「{close[0]}」？" if len(close) == 1 else "公开目录写完整路径，从第一级写起，用 / 分隔；可用的目录见 config.yml 的 categories。"
+        return self.invalid(node, "E109", f"公开目录「{text}」在 config.yml 中不存在", hint)
+
+    def as_agencies(self, field, texts):
+        agencies, bad = [], False
+        for text, node in texts:
+            if text in self.agencies:
+                if self.agencies[text] not in agencies:
+                    agencies.append(self.agencies[text])
+                continue
+            close = difflib.get_close_matches(text, list(self.agencies), n=1, cutoff=0.6)
+            hint = f"是不是「{close[0]}」？" if close else "在 config.yml 的 agencies 中先声明这个机构，或改用已声明的机构名称。"
+            self.invalid(node, "E110", f"发布机构「{text}」没有在 config.yml 中声明", hint)
+            bad = True
+        return _INVALID if bad else tuple(agencies)
+
+    def as_files(self, field, texts):
+        found, bad = [], False
+        for text, node in texts:
+            target = (self.path.parent / text).resolve()
+            if not target.is_relative_to(self.content_dir):
+                self.invalid(node, "E115", f"附件「{text}」不在 content/ 目录内", "把附件文件放进 content/，写相对于本文档的路径。")
+                bad = True
+            elif not target.is_file():
+                self.invalid(node, "E114", f"找不到附件「{text}」", "检查文件名和路径（相对于本文档所在目录），文件要放在 content/ 内。")
+                bad = True
+            else:
+                found.append(Attachment(target, target.relative_to(self.content_dir).as_posix(), target.stat().st_size))
+        return _INVALID if bad else tuple(found)
+
+
+_INVALID = object()
+
+
+def _check_references(index_numbers: list[tuple[str, Path, int, int]], documents: list[Document],
+                      report: Report) -> None:
+    """Rules across files: unique 索引号, and 解读对象 / 替代文件 naming a real document."""
+    seen: dict[str, tuple[Path, int]] = {}
+    for index_no, path, line, col in index_numbers:
+        first = seen.setdefault(index_no, (path, line))
+        if first != (path, line):
+            report.add(path, line, col, "E113", f"索引号「{index_no}」与 {report.display(first[0])}:{first[1]} 重复",
+                       "每个文档的索引号必须唯一：改用下一个未使用的序号。")
+    for doc in documents:
+        for key, code, label in (("interprets", "E116", "解读对象"), ("superseded_by", "E117", "替代文件")):
+            target = getattr(doc, key)
+            if target is not None and target not in seen:
+                report.add(doc.source, doc.lines[key], 1, code, f"{label}「{target}」不是本站任何文档的索引号",
+                           "填写被引用文档的索引号，和它的元数据中写的完全一致。")
+            elif target == doc.index_no:
+                report.add(doc.source, doc.lines[key], 1, code, f"{label}不能是本文档自己", "填写另一个文档的索引号。")

@@ -1,0 +1,46 @@
+"""Markdown bodies → safe HTML: Python-Markdown, then nh3 (Ammonia) removes anything executable."""
+from __future__ import annotations
+
+import re
+
+import markdown
+import nh3
+
+EXTENSIONS = ("tables", "fenced_code", "sane_lists", "def_list", "abbr", "footnotes", "attr_list")
+
+# Ammonia's defaults plus what Markdown and government CMS bodies use; never script,
+# style, event handlers or javascript: URLs.
+_TAGS = nh3.ALLOWED_TAGS | {"table", "thead", "tbody", "tfoot", "tr", "th", "td", "caption", "colgroup", "col",
+                            "figure", "figcaption", "sup", "sub", "mark", "u", "s", "del", "ins", "span", "div"}
+_ATTRIBUTES = {
+    **{tag: set(attrs) for tag, attrs in nh3.ALLOWED_ATTRIBUTES.items()},
+    "th": {"scope", "colspan", "rowspan", "align"},
+    "td": {"colspan", "rowspan", "align"},
+    "ol": {"start", "type"},
+    "a": {"href", "title", "hreflang", "id"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "sup": {"id"},
+    "li": {"id"},
+    "h2": {"id"},
+    "h3": {"id"},
+    "h4": {"id"},
+}
+_SCHEMES = {"http", "https", "mailto", "tel"}
+
+
+_HEADING = re.compile(r"<(/?)h([1-5])\b")
+
+
+def to_html(source: str) -> str:
+    """Markdown (with raw HTML allowed by the editor) → sanitised HTML fragment.
+
+    Body headings move one level down: the page's only h1 is the document title.
+    """
+    # A fresh converter per call: Markdown instances keep state (footnotes, abbreviations).
+    html = markdown.Markdown(extensions=list(EXTENSIONS), output_format="html").convert(source)
+    return _HEADING.sub(lambda m: f"<{m[1]}h{int(m[2]) + 1}", sanitize(html))
+
+
+def sanitize(html: str) -> str:
+    return nh3.clean(html, tags=_TAGS, attributes=_ATTRIBUTES, url_schemes=_SCHEMES,
+                     link_rel="noopener noreferrer", strip_comments=True)

@@ -1,0 +1,136 @@
+"""Site → HTML pages. Pure: templates in, (output path, bytes) out; no file is written here."""
+from __future__ import annotations
+
+import math
+import posixpath
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+from urllib.parse import quote, urlsplit
+
+import jinja2
+
+from . import disclosure, markup
+from .config import Category
+from .model import Document, Site
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str  # output file, relative to the site root, POSIX
+    content: bytes
+    source: str  # what produced it, for double-write errors
+
+
+def environment(search_path: list[Path]) -> jinja2.Environment:
+    """Site templates first, then the theme's: a site overrides the theme file by file."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(p) for p in search_path]),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["filesize"] = filesize
+    env.filters["cndate"] = lambda d: f"{d.year}年{d.month}月{d.day}日" if d else ""
+    return env
+
+
+def filesize(size: int) -> str:
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size / 1024 / 1024:.1f} MB"
+
+
+def relative(target: str, current: str) -> str:
+    """A link from page `current` to `target`, both site paths ("", "doc/x/", "static/a.css")."""
+    here = current if current == "" or current.endswith("/") else posixpath.dirname(current) + "/"
+    rel = posixpath.relpath("/" + target, "/" + here)
+    if target == "" or target.endswith("/"):
+        rel = "./" if rel == "." else rel + "/"
+    return quote(rel, safe="/.~-_#?=&")
+
+
+def category_url(category: Category) -> str:
+    return "/".join(category.slugs) + "/"
+
+
+def paged_url(base: str, number: int) -> str:
+    return base if number == 1 else f"{base}page/{number}/"
+
+
+class Renderer:
+    def __init__(self, site: Site, env: jinja2.Environment):
+        self.site, self.env = site, env
+        self.base_path = urlsplit(site.config.base_url).path
+
+    def pages(self) -> Iterator[Page]:
+        """Every page of the site, in a fixed order."""
+        site = self.site
+        yield self.page("index.html", "home.html", "首页", latest=site.documents[: site.config.latest_count])
+        for category in site.config.all_categories():
+            yield from self.listing(category_url(category), "category.html", f"公开目录 {category.key}",
+                                    site.by_category.get(category.key, ()), category=category,
+                                    crumbs=self.category_crumbs(category))
+        yield self.page("agency/index.html", "agencies.html", "发布机构索引")
+        for agency in site.config.agencies:
+            yield from self.listing(f"agency/{agency.slug}/", "listing.html", f"发布机构 {agency.name}",
+                                    site.by_agency.get(agency.slug, ()), heading=agency.name,
+                                    crumbs=[("按发布机构", "agency/")])
+        yield self.page("year/index.html", "years.html", "年份索引")
+        for year, docs in site.by_year.items():
+            yield from self.listing(f"year/{year}/", "listing.html", f"年份 {year}", docs,
+                                    heading=f"{year}年", crumbs=[("按年份", "year/")])
+        for doc in site.documents:
+            yield self.document(doc)
+        yield self.page("404.html", "404.html", "404", absolute=True)
+
+    def page(self, path: str, template: str, source: str, absolute: bool = False, **context) -> Page:
+        url = path.removesuffix("index.html")
+
+        def link(target: str) -> str:
+            if target.startswith(("http://", "https://", "mailto:")):
+                return target
+            return quote(self.base_path + target, safe="/.~-_#?=&") if absolute else relative(target, url)
+
+        html = self.env.get_template(template).render(
+            site=self.site, config=self.site.config, page_url=url, url=link, category_url=category_url,
+            canonical=self.site.config.base_url + url, **context)
+        return Page(path, html.encode("utf-8"), source)
+
+    def listing(self, base: str, template: str, source: str, docs, **context) -> Iterator[Page]:
+        size = self.site.config.page_size
+        count = max(1, math.ceil(len(docs) / size))
+        for number in range(1, count + 1):
+            pagination = {"number": number, "count": count, "base": base, "total": len(docs),
+                          "url": lambda n, base=base: paged_url(base, n)}
+            yield self.page(paged_url(base, number) + "index.html", template, source,
+                            docs=docs[(number - 1) * size: number * size], pagination=pagination, **context)
+
+    def category_crumbs(self, category: Category) -> list[tuple[str, str]]:
+        by_key = {c.key: c for c in self.site.config.all_categories()}
+        return [(name, category_url(by_key["/".join(category.path[: i + 1])]))
+                for i, name in enumerate(category.path[:-1])]
+
+    def document(self, doc: Document) -> Page:
+        site = self.site
+        crumbs = self.category_crumbs(doc.category) + [(doc.category.name, category_url(doc.category))]
+        return self.page(doc.url + "index.html", "document.html", str(doc.source), doc=doc, crumbs=crumbs,
+                         body=markup.to_html(doc.body) if doc.body.strip() else "",
+                         catalogue_entry=disclosure.is_catalogue_entry(doc),
+                         interprets=site.by_index.get(doc.interprets) if doc.interprets else None,
+                         superseded_by=site.by_index.get(doc.superseded_by) if doc.superseded_by else None,
+                         interpretations=site.interpretations.get(doc.index_no, ()),
+                         replaces=site.replaces.get(doc.index_no, ()),
+                         apply_url=self.apply_url())
+
+    def apply_url(self) -> str | None:
+        """Where 依申请公开 entries send readers: config's apply_url, else the 指南 column if any."""
+        configured = self.site.config.apply_url
+        if configured:
+            return configured if configured.startswith(("http://", "https://")) else configured.lstrip("/")
+        guide = next((c for c in self.site.config.categories if c.name == "政府信息公开指南"), None)
+        return category_url(guide) if guide else None
