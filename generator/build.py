@@ -74,9 +74,8 @@ def build(config_path: Path, content_dir: Path, output_dir: Path) -> BuildResult
         raise BuildFailed(report) from None
     except jinja2.TemplateError as exc:
         staging.discard()
-        name = getattr(exc, "filename", None) or getattr(exc, "name", None) or "templates"
-        report.add(name, getattr(exc, "lineno", None) or 1, 1, "E009", f"模板错误：{exc.message}",
-                   "检查站点 templates/ 中覆盖的模板文件。")
+        name, line = _template_location(exc)
+        report.add(name, line, 1, "E009", f"模板错误：{exc.message}", "检查站点 templates/ 中覆盖的模板文件。")
         raise BuildFailed(report) from None
     except BaseException:
         staging.discard()
@@ -96,6 +95,19 @@ def build_date(config: Config) -> dt.date:
     if config.build_date:
         return dt.date.fromisoformat(config.build_date)
     return dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date()
+
+
+def _template_location(exc: jinja2.TemplateError) -> tuple[str, int]:
+    """Syntax errors carry their place; runtime errors only in the traceback Jinja rewrites."""
+    if getattr(exc, "filename", None):
+        return exc.filename, exc.lineno or 1
+    place = ("templates", 1)
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename.endswith(".html"):
+            place = (tb.tb_frame.f_code.co_filename, tb.tb_lineno)
+        tb = tb.tb_next
+    return place
 
 
 def _theme_dir(config: Config, report: Report) -> Path | None:

@@ -169,7 +169,7 @@ def load_config(path: Path, report: Report) -> Config | None:
             r.error(node, "E007", f"第一级目录「{top.name}」的网址目录名「{top.slug}」被系统占用",
                     "换一个 slug；系统占用：" + "、".join(sorted(RESERVED_SLUGS)) + "。")
     base_url = r.text(site, "base_url", SITE_KEYS, "站点配置") or "/"
-    if not re.match(r"^https?://[^/\s]+(/\S*)?$", base_url):
+    if "base_url" in site and not re.match(r"^https?://[^/\s]+(/\S*)?$", base_url):
         r.error(site["base_url"], "E005", f"站点网址「{base_url}」不是完整的网址", "写成 https://www.example.gov.cn/ 这样的形式。")
     build_date = r.text(site, "build_date", SITE_KEYS, "站点配置")
     if build_date is not None and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", build_date):
@@ -235,6 +235,7 @@ def _categories(r: _Reader, node, path: tuple, slugs: tuple) -> tuple[Category, 
             continue
         if "/" in name:
             r.error(values["name"], "E005", f"目录名称「{name}」里不能有 /", "/ 用来分隔上下级目录，换一个名称。")
+            continue
         slug = r.slug(values, name, f"公开目录「{name}」")
         if name in seen or slug in seen.values():
             r.error(values["name"], "E006", f"同一级中目录「{name}」或其网址目录名「{slug}」重复", "同一级的目录名称和 slug 都不能相同。")

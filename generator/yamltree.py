@@ -84,6 +84,9 @@ def load(text: str, first_line: int = 1) -> Node | None:
 def _convert(node: yaml.Node, first_line: int) -> Node:
     line, col = node.start_mark.line + first_line, node.start_mark.column + 1
     if isinstance(node, yaml.ScalarNode):
+        # "\ud800" escapes decode to lone surrogates, which no page can be written in.
+        if any("\ud800" <= c <= "\udfff" for c in node.value):
+            raise YamlSyntaxError(line, col, "这一行有无效的字符", "删除 \\u 开头的转义写法，直接写出要写的字。")
         return Scalar(node.value, line, col)
     if isinstance(node, yaml.SequenceNode):
         return Seq(tuple(_convert(n, first_line) for n in node.value), line, col)

@@ -1,0 +1,174 @@
+"""Whole builds: the sample column, determinism, atomic output, overrides, the CLI."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator.output import DoubleWrite, Staging
+from helpers import doc, make_site
+
+ROOT = Path(__file__).resolve().parents[2]
+INVALID = Path(__file__).resolve().parent / "invalid"
+
+
+def gongkai(*args, cwd: Path, env_extra: dict | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, **(env_extra or {})}
+    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_sample_column_builds(tmp_path):
+    result = gongkai("build", "--output", str(tmp_path / "out"), cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("构建完成：文档 11 篇（主动公开 9，依申请公开 1，不予公开 1），页面 ")
+    files = tree(tmp_path / "out")
+    for page in ("index.html", "404.html", "zd/bzjz/zzgl/gztj/index.html", "agency/fczzf/index.html",
+                 "year/2021/index.html", "doc/lanshanqufczzf/2021-0000679/index.html", "static/site.css"):
+        assert page in files
+    # The withheld sample and the body of the on-request sample are nowhere.
+    assert not any("2021-0000701" in name for name in files)
+    blob = b"".join(files.values()).decode("utf-8", "replace")
+    assert "党政联席会议纪要" not in blob and "本条目正文仅依申请提供" not in blob
+
+
+def test_two_builds_are_byte_identical(tmp_path):
+    """Different hash seeds and working folders, same bytes."""
+    first = gongkai("build", "--output", str(tmp_path / "a"), cwd=ROOT, env_extra={"PYTHONHASHSEED": "1"})
+    copy = tmp_path / "copy"
+    shutil.copytree(ROOT / "content", copy / "content")
+    shutil.copy(ROOT / "config.yml", copy / "config.yml")
+    shutil.copytree(ROOT / "themes", copy / "themes")
+    second = gongkai("build", "--output", str(tmp_path / "b"), cwd=copy, env_extra={"PYTHONHASHSEED": "2"})
+    assert first.returncode == second.returncode == 0
+    a, b = tree(tmp_path / "a"), tree(tmp_path / "b")
+    assert list(a) == list(b)
+    assert [name for name in a if a[name] != b[name]] == []
+
+
+def test_ten_kinds_of_mistakes(tmp_path):
+    """The invalid fixture: ten coded Chinese errors with file:line, exit 1, output/ untouched."""
+    site = tmp_path / "invalid"
+    shutil.copytree(INVALID, site)
+    (site / "output").mkdir()
+    (site / "output" / "index.html").write_text("上一次发布的网站", encoding="utf-8")
+    before = tree(site / "output")
+    result = gongkai("build", cwd=site)
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr == (INVALID / "expected.txt").read_text(encoding="utf-8")
+    assert result.stderr.count("错误[E1") == 10
+    assert tree(site / "output") == before
+    assert sorted(p.name for p in site.iterdir()) == ["config.yml", "content", "expected.txt", "output"]
+
+
+def test_failed_build_leaves_previous_output_identical(site_root):
+    site = make_site(site_root, {"a.md": doc()})
+    site.build()
+    before = site.files()
+    site.write("b.md", doc(index_no="csj/2024-0000002", mode="不公开"))
+    site.build_fails()
+    assert site.files() == before
+    assert [p.name for p in site.root.iterdir() if p.name.startswith(".")] == []
+
+
+def test_template_error_leaves_output_and_no_staging(site_root):
+    site = make_site(site_root, {"a.md": doc()})
+    site.build()
+    before = site.files()
+    (site.root / "templates").mkdir()
+    (site.root / "templates" / "home.html").write_text("{{ no_such_variable }}", encoding="utf-8")
+    problems = site.build_fails()
+    assert problems == ["site/templates/home.html:1:1: 错误[E009]: 模板错误：'no_such_variable' is undefined\n"
+                        "  提示：检查站点 templates/ 中覆盖的模板文件。"]
+    assert site.files() == before
+    assert [p.name for p in site.root.iterdir() if p.name.startswith(".")] == []
+
+
+def test_site_templates_override_the_theme_file_by_file(site_root):
+    site = make_site(site_root, {"a.md": doc()})
+    (site.root / "templates" / "partials").mkdir(parents=True)
+    (site.root / "templates" / "partials" / "footer.html").write_text(
+        '<footer class="site-footer"><p>本站自己的页脚</p></footer>\n', encoding="utf-8")
+    site.build()
+    home = site.page("index.html")
+    assert "本站自己的页脚" in home and "政府信息公开条例》公开政府信息" not in home
+    assert 'class="skip-link"' in home  # the rest still comes from the theme
+
+
+def test_output_never_changes_with_title_or_category(site_root):
+    site = make_site(site_root, {"a.md": doc(index_no="csj/2024-0000009")})
+    site.build()
+    site.write("a.md", doc(index_no="csj/2024-0000009", title="改过的标题", category="法定主动公开内容/法规文件"))
+    site.build()
+    assert "改过的标题" in site.page("doc/csj/2024-0000009/index.html")
+
+
+def test_joint_agencies_and_pagination(site_root):
+    docs = {f"d{i:02d}.md": doc(index_no=f"csj/2024-{i:07d}", date=f"2024-01-{i % 28 + 1:02d}",
+                                agency="测试局、第二局") for i in range(45)}
+    site = make_site(site_root, docs)
+    site.build()
+    second = site.page("fd/gh/page/2/index.html")
+    third = site.page("fd/gh/page/3/index.html")
+    assert second.count('<li>\n    <a href="../../../../doc/') == 20 and third.count("doc/csj/") == 5
+    assert "测试局、第二局" in second
+    assert site.page("agency/dej/index.html").count("doc/csj/") == 20
+
+
+def test_lists_are_newest_first_with_ties_broken_by_index_number(site_root):
+    site = make_site(site_root, {
+        "x.md": doc(index_no="csj/2024-0000003", date="2024-03-01"),
+        "y.md": doc(index_no="csj/2024-0000002", date="2024-05-01"),
+        "z.md": doc(index_no="csj/2024-0000001", date="2024-03-01"),
+    })
+    site.build()
+    page = site.page("fd/gh/index.html")
+    order = sorted(("csj/2024-0000001", "csj/2024-0000002", "csj/2024-0000003"), key=page.index)
+    assert order == ["csj/2024-0000002", "csj/2024-0000001", "csj/2024-0000003"]
+
+
+def test_same_output_path_twice_is_refused(tmp_path):
+    staging = Staging(tmp_path / "output")
+    staging.write("a/index.html", b"1", "content/a.md")
+    with pytest.raises(DoubleWrite) as info:
+        staging.write("a/index.html", b"2", "content/b.md")
+    assert (info.value.first, info.value.second) == ("content/a.md", "content/b.md")
+    for escape in ("../x.html", "/etc/x", "a/../../x"):
+        with pytest.raises(ValueError):
+            staging.write(escape, b"", "content/c.md")
+    staging.discard()
+    assert not (tmp_path / "output").exists()
+
+
+def test_colliding_category_pages_name_both_sources(site_root):
+    config = """\
+name: 测试专栏
+base_url: https://example.gov.cn/
+page_size: 1
+agencies: [{name: 测试局, slug: csj}]
+categories:
+  - name: 栏目
+    slug: lm
+    children:
+      - name: 子栏目
+        slug: page
+        children: [{name: 第二层, slug: "2"}]
+"""
+    site = make_site(site_root, {"a.md": doc(category="栏目"), "b.md": doc(index_no="csj/2", category="栏目")},
+                     config=config)
+    problems = site.build_fails()
+    assert problems == ["公开目录 栏目/子栏目/第二层:1:1: 错误[E119]: 生成的文件 lm/page/2/index.html 与 公开目录 栏目 生成的文件重名\n"
+                        "  提示：两个来源不能生成同一个网址：修改其中一个的索引号或目录 slug。"]
+
+
+def test_cli_usage_error_exits_2(tmp_path):
+    assert gongkai("publish", cwd=tmp_path).returncode == 2

@@ -1,0 +1,56 @@
+"""config.yml: every problem located and explained, all at once."""
+from pathlib import Path
+
+from generator.config import load_config
+from generator.errors import Report
+from helpers import CONFIG, make_site
+
+
+def problems(root: Path, text: str) -> list[str]:
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "config.yml").write_text(text, encoding="utf-8")
+    report = Report()
+    load_config(root / "config.yml", report)
+    return [p.format() for p in report.sorted()]
+
+
+def test_the_helper_config_is_valid(site_root):
+    assert problems(site_root, CONFIG) == []
+
+
+def test_missing_file(site_root):
+    report = Report()
+    assert load_config(site_root / "nope.yml", report) is None
+    assert [p.format() for p in report.sorted()] == [
+        "site/nope.yml:1:1: 错误[E001]: 找不到站点配置文件\n  提示：在站点目录中创建 config.yml，或用 --config 指定配置文件。"]
+
+
+def test_every_problem_is_reported(site_root):
+    text = ("name: 测试\nbase_url: example.gov.cn\npage_size: 二十\ncolour: red\n"
+            "agencies:\n  - {name: 甲局, slug: a}\n  - {name: 甲局, slug: b}\n  - {nam: 乙局}\n"
+            "categories:\n  - {name: 附件, slug: files}\n  - {name: 甲/乙}\n")
+    assert problems(site_root, text) == [
+        "site/config.yml:2:11: 错误[E005]: 站点网址「example.gov.cn」不是完整的网址\n"
+        "  提示：写成 https://www.example.gov.cn/ 这样的形式。",
+        "site/config.yml:3:12: 错误[E005]: 站点配置的「page_size」应当是正整数，现在是「二十」\n  提示：例如：20。",
+        "site/config.yml:4:1: 错误[E003]: 站点配置中有未知的键「colour」\n"
+        "  提示：可用的键：name、base_url、theme、page_size、latest_count、apply_url、build_date、agencies、categories。",
+        "site/config.yml:7:12: 错误[E006]: 发布机构「甲局」声明了两次\n  提示：删除重复的一项。",
+        "site/config.yml:8:5: 错误[E004]: 发布机构缺少必填的键「name」\n  提示：name：机构全称，文档的「发布机构」写这个名称。",
+        "site/config.yml:8:6: 错误[E003]: 发布机构中有未知的键「nam」\n  提示：可用的键：name、slug、code、doc_no_prefix。",
+        "site/config.yml:10:12: 错误[E007]: 第一级目录「附件」的网址目录名「files」被系统占用\n"
+        "  提示：换一个 slug；系统占用：agency、doc、files、page、pagefind、search、static、year。",
+        "site/config.yml:11:12: 错误[E005]: 目录名称「甲/乙」里不能有 /\n  提示：/ 用来分隔上下级目录，换一个名称。",
+    ]
+
+
+def test_yaml_syntax_error(site_root):
+    assert problems(site_root, "name: 测试\n  base_url: x\n") == [
+        "site/config.yml:2:11: 错误[E002]: 配置文件格式错误：冒号的位置不对\n"
+        "  提示：每行写成「键: 值」，冒号后面加一个空格；值里本身有冒号时，给值加上英文双引号。"]
+
+
+def test_build_stops_on_config_errors_before_reading_content(site_root):
+    site = make_site(site_root, {"a.md": "not even front matter"}, config="name: 测试\n")
+    codes = [line.split(": ")[1] for line in site.build_fails()]
+    assert codes == ["错误[E004]", "错误[E004]", "错误[E004]"]
