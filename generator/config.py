@@ -16,7 +16,7 @@ SITE_KEYS = {
     "page_size": (False, "20", "列表页每页显示的文档数"),
     "latest_count": (False, "10", "首页「最新文件」显示的文档数"),
     "apply_url": (False, None, "依申请公开条目中「如何申请」链接的地址（通常是政府信息公开指南）"),
-    "build_date": (False, None, "构建日期（YYYY-MM-DD）；不写时取环境变量 SOURCE_DATE_EPOCH，再不写取当天"),
+    "build_date": (False, None, "构建日期（YYYY-MM-DD）；环境变量 SOURCE_DATE_EPOCH 优先于它，两者都没有时取当天（北京时间）"),
     "agencies": (True, None, "发布机构列表：name 名称，slug 网址目录名，code 索引号前缀"),
     "categories": (True, None, "公开目录分类树：name 名称，slug 网址目录名，children 下级目录"),
 }
