@@ -103,3 +103,17 @@ def test_all_problems_of_all_files_are_collected_in_order(site_root):
     })
     codes = [line.split(": ", 2)[1] for line in site.build_fails()]
     assert codes == ["错误[E110]", "错误[E108]", "错误[E111]"]
+
+
+def test_missing_content_folder(site_root):
+    site = make_site(site_root)
+    site.content.rmdir()
+    assert site.build_fails() == [
+        "site/content:1:1: 错误[E100]: 找不到内容目录\n  提示：创建 content/ 目录，或用 --content 指定内容目录。"]
+
+
+def test_unknown_theme(site_root):
+    from helpers import CONFIG
+    site = make_site(site_root, config=CONFIG + "theme: fancy\n")
+    assert site.build_fails() == [
+        "site/config.yml:1:1: 错误[E008]: 找不到主题「fancy」\n  提示：theme 写 themes/ 下的主题目录名，例如 default。"]
