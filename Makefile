@@ -39,8 +39,20 @@ chromium:
 	  echo "浏览器测试需要 chromium 和中文字体，请先安装：sudo apt-get install chromium fonts-wqy-microhei" >&2; exit 2; \
 	fi
 
-test: $(VENV)/.installed-test chromium
+# axe-core (accessibility rules run inside Chromium) comes from npm, pinned by package-lock.json.
+node_modules/.package-lock.json: package-lock.json
+	@if ! command -v npm >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "安装测试所需的 Node.js 和 npm (apt-get)…"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null; \
+	  else \
+	    echo "无障碍测试需要 npm，请先安装：sudo apt-get install nodejs npm" >&2; exit 2; \
+	  fi; \
+	fi
+	npm ci --no-audit --no-fund --loglevel=error
+
+test: $(VENV)/.installed-test chromium node_modules/.package-lock.json
 	$(PY) -m pytest
 
 clean:
-	rm -rf $(OUTPUT) .$(notdir $(OUTPUT)).staging-* .$(notdir $(OUTPUT)).old-* $(VENV) *.egg-info .pytest_cache .hypothesis
+	rm -rf $(OUTPUT) .$(notdir $(OUTPUT)).staging-* .$(notdir $(OUTPUT)).old-* $(VENV) node_modules *.egg-info .pytest_cache .hypothesis

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import disclosure
+from . import disclosure, search
 from .config import Config, load_config
 from .content import load_documents
 from .errors import BuildFailed, Report
@@ -55,9 +55,13 @@ def build(config_path: Path, content_dir: Path, output_dir: Path) -> BuildResult
     env = environment([config.root / "templates", theme / "templates"])
 
     staging = Staging(output_dir)
+    records = Staging(staging.root / search.RECORDS)  # scratch for the index, deleted before the swap
     try:
         pages = 0
         for page in Renderer(site, env).pages():
+            if page.search_record:
+                records.write(page.path, page.content, page.source)
+                continue
             staging.write(page.path, page.content, page.source)
             pages += 1
         for rel, path in _static_files(config, theme):
@@ -66,6 +70,8 @@ def build(config_path: Path, content_dir: Path, output_dir: Path) -> BuildResult
             for attachment in doc.attachments:
                 if "files/" + attachment.rel not in staging.written:
                     staging.copy("files/" + attachment.rel, attachment.source, str(doc.source))
+        index = search.build_index(records.root, staging.root / search.BUNDLE, expected_pages=len(site.documents))
+        records.discard()
         staging.commit()
     except DoubleWrite as exc:
         staging.discard()
@@ -77,13 +83,17 @@ def build(config_path: Path, content_dir: Path, output_dir: Path) -> BuildResult
         name, line = _template_location(exc)
         report.add(name, line, 1, "E009", f"模板错误：{exc.message}", "检查站点 templates/ 中覆盖的模板文件。")
         raise BuildFailed(report) from None
+    except search.SearchIndexFailed as exc:
+        staging.discard()
+        report.add(config.path, 1, 1, "E010", str(exc), "检查 Pagefind 是否已随 Gongkai 安装（pip install -e .）。")
+        raise BuildFailed(report) from None
     except BaseException:
         staging.discard()
         raise
     by_mode: dict[str, int] = {}
     for doc in documents:
         by_mode[doc.mode] = by_mode.get(doc.mode, 0) + 1
-    return BuildResult(len(documents), by_mode, pages, len(staging.written),
+    return BuildResult(len(documents), by_mode, pages, len(staging.written) + index.files,
                        time.perf_counter() - started, report)
 
 

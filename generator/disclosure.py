@@ -12,6 +12,7 @@ from .model import Document
 FULL = "主动公开"  # published in full
 ON_REQUEST = "依申请公开"  # a catalogue entry only: metadata and how to apply
 WITHHELD = "不予公开"  # appears nowhere
+PUBLISHED_MODES = (FULL, ON_REQUEST)
 
 
 def publishable(documents: list[Document]) -> list[Document]:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from html import unescape
 
 import markdown
 import nh3
@@ -39,6 +40,14 @@ def to_html(source: str) -> str:
     # A fresh converter per call: Markdown instances keep state (footnotes, abbreviations).
     html = markdown.Markdown(extensions=list(EXTENSIONS), output_format="html").convert(source)
     return _HEADING.sub(lambda m: f"<{m[1]}h{int(m[2]) + 1}", sanitize(html))
+
+
+_TAG = re.compile(r"<[^>]*>")
+
+
+def text(html: str) -> str:
+    """The text of a sanitised fragment (no comments or scripts remain to confuse a regex)."""
+    return unescape(_TAG.sub(" ", html))
 
 
 def sanitize(html: str) -> str:

@@ -10,7 +10,7 @@ from urllib.parse import quote, urlsplit
 
 import jinja2
 
-from . import disclosure, markup
+from . import disclosure, markup, schema, search
 from .config import Category
 from .model import Document, Site
 
@@ -20,6 +20,7 @@ class Page:
     path: str  # output file, relative to the site root, POSIX
     content: bytes
     source: str  # what produced it, for double-write errors
+    search_record: bool = False  # for the search index only, never published (search_record.html)
 
 
 def environment(search_path: list[Path]) -> jinja2.Environment:
@@ -85,8 +86,17 @@ class Renderer:
             yield from self.listing(f"year/{year}/", "listing.html", f"年份 {year}", docs,
                                     heading=f"{year}年", crumbs=[("按年份", "year/")])
         for doc in site.documents:
-            yield self.document(doc)
+            yield from self.document(doc)
+        yield self.page("search/index.html", "search.html", "搜索", facets=self.facets())
         yield self.page("404.html", "404.html", "404", absolute=True)
+
+    def facets(self) -> dict:
+        """Filter values that occur among published documents, in a fixed order."""
+        docs = self.site.documents
+        present = lambda values, attr: [v for v in values if any(getattr(d, attr) == v for d in docs)]  # noqa: E731
+        return {"modes": present(disclosure.PUBLISHED_MODES, "mode"),
+                "validities": present(schema.VALIDITIES, "validity"),
+                "subjects": sorted({d.subject for d in docs if d.subject})}
 
     def page(self, path: str, template: str, source: str, absolute: bool = False, **context) -> Page:
         url = path.removesuffix("index.html")
@@ -115,17 +125,23 @@ class Renderer:
         return [(name, category_url(by_key["/".join(category.path[: i + 1])]))
                 for i, name in enumerate(category.path[:-1])]
 
-    def document(self, doc: Document) -> Page:
+    def document(self, doc: Document) -> Iterator[Page]:
+        """The document's page, then its search record (same path, indexed but never published)."""
         site = self.site
         crumbs = self.category_crumbs(doc.category) + [(doc.category.name, category_url(doc.category))]
-        return self.page(doc.url + "index.html", "document.html", str(doc.source), doc=doc, crumbs=crumbs,
-                         body=markup.to_html(doc.body) if doc.body.strip() else "",
+        body = markup.to_html(doc.body) if doc.body.strip() else ""
+        findable = " ".join([doc.title, doc.index_no, doc.doc_no or "", doc.agency_names, markup.text(body)])
+        record = self.env.get_template("search_record.html").render(
+            doc=doc, body=body, grams=search.grams(findable), grams_mark=search.GRAMS_MARK)
+        yield self.page(doc.url + "index.html", "document.html", str(doc.source), doc=doc, crumbs=crumbs,
+                        body=body,
                          catalogue_entry=disclosure.is_catalogue_entry(doc),
-                         interprets=site.by_index.get(doc.interprets) if doc.interprets else None,
-                         superseded_by=site.by_index.get(doc.superseded_by) if doc.superseded_by else None,
-                         interpretations=site.interpretations.get(doc.index_no, ()),
-                         replaces=site.replaces.get(doc.index_no, ()),
-                         apply_url=self.apply_url())
+                        interprets=site.by_index.get(doc.interprets) if doc.interprets else None,
+                        superseded_by=site.by_index.get(doc.superseded_by) if doc.superseded_by else None,
+                        interpretations=site.interpretations.get(doc.index_no, ()),
+                        replaces=site.replaces.get(doc.index_no, ()),
+                        apply_url=self.apply_url())
+        yield Page(doc.url + "index.html", record.encode("utf-8"), str(doc.source), search_record=True)
 
     def apply_url(self) -> str | None:
         """Where 依申请公开 entries send readers: config's apply_url, else the 指南 column if any."""

@@ -12,6 +12,7 @@ if os.environ.get("CI"):
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "tests" / "sites"))
 SHARED = ROOT.parent / "shared"
 
 # Builds in tests are dated, so output never depends on the day the suite runs.

@@ -5,6 +5,8 @@ import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
+
 from generator.build import BuildResult, build
 from generator.errors import BuildFailed
 
@@ -84,3 +86,24 @@ def make_site(root: Path, docs: dict[str, str] | None = None, config: str = CONF
     for rel, text in (docs or {}).items():
         site.write(rel, text)
     return site
+
+
+def config_for(agencies: list[dict], category_paths: list[str], name: str = "测试专栏") -> str:
+    """A config.yml declaring these agencies and the category tree these paths ("a/b/c") make."""
+    tree: dict = {}
+    for path in category_paths:
+        node = tree
+        for part in path.split("/"):
+            node = node.setdefault(part, {})
+
+    def nested(node: dict) -> list[dict]:
+        return [{"name": part, **({"children": nested(children)} if children else {})} for part, children in node.items()]
+    return yaml.safe_dump({"name": name, "base_url": "https://example.gov.cn/", "agencies": agencies,
+                           "categories": nested(tree)}, allow_unicode=True, sort_keys=False)
+
+
+def corpus_config(corpus_yml: Path) -> str:
+    """The config for a corpus from ../shared/bench/make_corpus.py, from the corpus.yml it writes."""
+    spec = yaml.safe_load(corpus_yml.read_text(encoding="utf-8"))
+    agencies = [{"name": a["name"], "slug": a["code"], "code": a["code"]} for a in spec["agencies"]]
+    return config_for(agencies, spec["categories"], name="基准专栏")

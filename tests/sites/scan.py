@@ -34,6 +34,8 @@ def leaks(output: Path, needles: list[str]) -> dict[str, list[str]]:
     for path in sorted(output.rglob("*")):
         rel = path.relative_to(output).as_posix()
         blobs = [rel.encode()] + (_expand(path.read_bytes()) if path.is_file() else [])
+        # Pagefind stores text with a zero-width space between the words it segmented.
+        blobs += [blob.replace("\u200b".encode(), b"") for blob in blobs]
         for needle in needles:
             if any(needle.encode() in blob for blob in blobs):
                 hits.setdefault(needle, []).append(rel)

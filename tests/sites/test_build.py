@@ -29,11 +29,15 @@ def tree(root: Path) -> dict[str, bytes]:
 def test_sample_column_builds(tmp_path):
     result = gongkai("build", "--output", str(tmp_path / "out"), cwd=ROOT)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("构建完成：文档 11 篇（主动公开 9，依申请公开 1，不予公开 1），页面 ")
+    assert result.stdout.startswith("构建完成：文档 12 篇（主动公开 10，依申请公开 1，不予公开 1），页面 ")
     files = tree(tmp_path / "out")
     for page in ("index.html", "404.html", "zd/bzjz/zzgl/gztj/index.html", "agency/fczzf/index.html",
-                 "year/2021/index.html", "doc/lanshanqufczzf/2021-0000679/index.html", "static/site.css"):
+                 "year/2021/index.html", "doc/lanshanqufczzf/2021-0000679/index.html", "static/site.css",
+                 "search/index.html", "pagefind/pagefind.js", "pagefind/pagefind-entry.json"):
         assert page in files
+    # The search records Pagefind read are scratch, never published; readers' pages carry no index markup.
+    assert not any(".search-records" in name for name in files)
+    assert b"data-pagefind" not in files["doc/lanshanqufczzf/2021-0000679/index.html"]
     # The withheld sample and the body of the on-request sample are nowhere.
     assert not any("2021-0000701" in name for name in files)
     blob = b"".join(files.values()).decode("utf-8", "replace")

@@ -7,35 +7,15 @@ import re
 import subprocess
 import sys
 
-import yaml
 
-from helpers import make_site
-
-
-def _tree(paths: list[str]) -> list[dict]:
-    """Category paths ("a/b/c") → the nested list config.yml declares."""
-    root: dict = {}
-    for path in paths:
-        node = root
-        for name in path.split("/"):
-            node = node.setdefault(name, {})
-
-    def convert(node: dict) -> list[dict]:
-        return [{"name": name, **({"children": convert(children)} if children else {})}
-                for name, children in node.items()]
-    return convert(root)
-
-
-def _config(agencies: list[dict], categories: list[str]) -> str:
-    return yaml.safe_dump({"name": "测试专栏", "base_url": "https://example.gov.cn/", "agencies": agencies,
-                           "categories": _tree(categories)}, allow_unicode=True, sort_keys=False)
+from helpers import config_for, corpus_config, make_site
 
 
 def test_state_council_documents(site_root, shared):
     rows = [json.loads(line) for line in (shared / "corpus/govcn-policies-2019.jsonl").open(encoding="utf-8")]
     names = sorted({name for row in rows for name in row["agency"].split("、")})
-    site = make_site(site_root, config=_config([{"name": n, "slug": f"a{i}"} for i, n in enumerate(names)],
-                                               ["国务院文件/政策"]))
+    site = make_site(site_root, config=config_for([{"name": n, "slug": f"a{i}"} for i, n in enumerate(names)],
+                                                  ["国务院文件/政策"]))
     for i, row in enumerate(rows):
         # Every value as the CMS gave it; json strings are valid YAML double-quoted scalars.
         meta = {"标题": row["title"], "索引号": row["index_no"], "公开目录": "国务院文件/政策",
@@ -62,9 +42,7 @@ def test_generated_thousand_documents(site_root, shared, tmp_path):
     corpus = tmp_path / "corpus"
     subprocess.run([sys.executable, str(shared / "bench/make_corpus.py"), "--docs", "1000", "--out", str(corpus)],
                    check=True, capture_output=True, timeout=300)
-    spec = yaml.safe_load((corpus / "corpus.yml").read_text(encoding="utf-8"))
-    agencies = [{"name": a["name"], "slug": a["code"], "code": a["code"]} for a in spec["agencies"]]
-    site = make_site(site_root, config=_config(agencies, spec["categories"]))
+    site = make_site(site_root, config=corpus_config(corpus / "corpus.yml"))
     site.content.rmdir()
     (corpus / "content").rename(site.content)
     result = site.build()

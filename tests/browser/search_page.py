@@ -1,0 +1,35 @@
+"""Driving our search page in Chromium: a query in, the result list out."""
+from __future__ import annotations
+
+import re
+from urllib.parse import unquote, urlencode, urlsplit
+
+DONE = re.compile(r"^(找到|没有找到|搜索暂时无法使用)")
+
+
+def wait_for_results(page) -> str:
+    status = page.locator("#search-status")
+    page.wait_for_function(
+        "() => /^(找到|没有找到|搜索暂时无法使用)/.test(document.getElementById('search-status').textContent)")
+    return status.inner_text()
+
+
+def search(page, site: str, **params) -> list[dict]:
+    """Open the search page with these URL parameters; the results as shown, in order."""
+    page.goto(site + "search/?" + urlencode(params))
+    wait_for_results(page)
+    return shown(page)
+
+
+def shown(page) -> list[dict]:
+    results = []
+    for item in page.locator("#search-results > li").all():
+        link = item.locator("h3 a")
+        meta = {dt: dd for dt, dd in zip(item.locator("dt").all_inner_texts(), item.locator("dd").all_inner_texts())}
+        results.append({"title": link.inner_text(), "path": unquote(urlsplit(link.get_attribute("href")).path),
+                        "meta": meta, "excerpt_html": item.locator(".excerpt").inner_html()})
+    return results
+
+
+def index_no(result: dict) -> str:
+    return result["meta"].get("索引号", "")

@@ -1,0 +1,216 @@
+"""Search in real Chromium: the query set, filters, sort, URL state, canaries, keyboard, axe."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import ROOT, serve
+from generator.build import build
+from search_page import index_no, search, shown, wait_for_results
+
+QUERIES = yaml.safe_load((ROOT / "tests/search/queries.yml").read_text(encoding="utf-8"))
+AXE = ROOT / "node_modules/axe-core/axe.min.js"
+
+
+@pytest.fixture(scope="module")
+def page(browser):
+    context = browser.new_context()
+    p = context.new_page()
+    yield p
+    context.close()
+
+
+@pytest.mark.parametrize("case", QUERIES, ids=[f"{c['site']}:{c['q']}" for c in QUERIES])
+def test_query_set(request, page, case):
+    site = request.getfixturevalue(case["site"] + "_site")
+    results = search(page, site, q=case["q"])
+    found = [index_no(r) for r in results]
+    ranks = {want: found.index(want) + 1 if want in found else None for want in case.get("expect", [])}
+    print(f"\nQUERY {case['site']} {case['q']} ranks={ranks} results={len(found)}")
+    for want, rank in ranks.items():
+        assert rank is not None and rank <= 5, f"{want} not in the first five: {found[:5]}"
+    if "titles_contain" in case:
+        # Title matches first: in the first five, no result without the phrase in its title
+        # comes before one with it (on the bench corpus, where 18+ titles hold it: all five).
+        flags = [case["titles_contain"] in r["title"] for r in results[:5]]
+        assert flags[0] and flags == sorted(flags, reverse=True), [r["title"] for r in results[:5]]
+        assert all(flags) or case["site"] == "sample"
+
+
+def test_excerpts_mark_the_matched_words(page, sample_site):
+    results = search(page, sample_site, q="确权登记")
+    assert "<mark>" in results[0]["excerpt_html"]
+    assert set(re.findall(r"<(\w+)", results[0]["excerpt_html"])) == {"mark"}
+
+
+FILTER_CASES = [
+    ("column", "政府信息公开制度", lambda d: d.category.path[0] == "政府信息公开制度"),
+    ("category", "法定主动公开内容/规划计划", lambda d: d.category.key.startswith("法定主动公开内容/规划计划")),
+    ("agency", "兰山区方城镇", lambda d: "兰山区方城镇" in [a.name for a in d.agencies]),
+    ("year", "2021", lambda d: d.date.year == 2021),
+    ("mode", "依申请公开", lambda d: d.mode == "依申请公开"),
+    ("validity", "有效", lambda d: d.validity == "有效"),
+    ("subject", "政务公开", lambda d: d.subject == "政务公开"),
+]
+
+
+@pytest.fixture(scope="module")
+def sample_documents():
+    from generator.config import load_config
+    from generator.content import load_documents
+    from generator.errors import Report
+    report = Report()
+    config = load_config(ROOT / "config.yml", report)
+    return {d.index_no: d for d in load_documents(config, ROOT / "content", report)}
+
+
+@pytest.mark.parametrize("key, value, holds", FILTER_CASES, ids=[c[0] for c in FILTER_CASES])
+def test_each_filter_narrows_the_results(page, sample_site, sample_documents, key, value, holds):
+    everything = search(page, sample_site, q="公开")
+    narrowed = search(page, sample_site, q="公开", **{key: value})
+    assert 0 < len(narrowed) < len(everything) or key == "validity"
+    assert all(holds(sample_documents[index_no(r)]) for r in narrowed)
+    assert {index_no(r) for r in narrowed} == {index_no(r) for r in everything
+                                                 if holds(sample_documents[index_no(r)])}
+    # The form shows the filter that is in force.
+    assert page.locator(f"[name={key}]").input_value() == value
+
+
+def test_filters_alone_list_documents(page, sample_site, sample_documents):
+    results = search(page, sample_site, agency="临沂市大数据局")
+    assert sorted(index_no(r) for r in results) == sorted(
+        n for n, d in sample_documents.items() if d.agencies[0].name == "临沂市大数据局" and d.mode != "不予公开")
+
+
+def test_sort_by_date_newest_first(page, bench_site):
+    results = search(page, bench_site, q="政务公开", sort="date")
+    dates = [r["meta"]["发布日期"] for r in results]
+    assert len(dates) == 10 and dates == sorted(dates, reverse=True)
+    page.get_by_role("button", name="显示更多结果").click()
+    page.wait_for_function("() => document.querySelectorAll('#search-results > li').length > 10")
+    more = [r["meta"]["发布日期"] for r in shown(page)]
+    assert more == sorted(more, reverse=True)
+    assert page.evaluate("document.activeElement.closest('li') === document.querySelectorAll('#search-results > li')[10]")
+
+
+def test_url_state_round_trips_through_reload_and_back(page, sample_site):
+    page.goto(sample_site + "search/")
+    page.get_by_label("关键词").fill("政务公开")
+    page.get_by_label("关键词").press("Enter")
+    wait_for_results(page)
+    first = [index_no(r) for r in shown(page)]
+    assert "q=%E6%94%BF%E5%8A%A1%E5%85%AC%E5%BC%80" in page.url
+
+    page.get_by_label("发布机构").select_option("兰山区方城镇")
+    page.wait_for_url("**agency=*")
+    wait_for_results(page)
+    narrowed = [index_no(r) for r in shown(page)]
+    assert narrowed and set(narrowed) < set(first)
+
+    page.reload()
+    wait_for_results(page)
+    assert [index_no(r) for r in shown(page)] == narrowed
+    assert page.get_by_label("发布机构").input_value() == "兰山区方城镇"
+    assert page.get_by_label("关键词").input_value() == "政务公开"
+
+    page.go_back()
+    page.wait_for_function("() => !location.search.includes('agency')")
+    wait_for_results(page)
+    assert [index_no(r) for r in shown(page)] == first
+    assert page.get_by_label("发布机构").input_value() == ""
+
+
+def test_header_box_on_every_page_submits_to_search(page, sample_site):
+    page.goto(sample_site + "doc/lanshanqufczzf/2021-0000679/")
+    box = page.get_by_role("search", name="全站搜索").get_by_role("searchbox")
+    box.fill("财政预决算")
+    box.press("Enter")
+    wait_for_results(page)
+    assert page.url.startswith(sample_site + "search/?q=")
+    assert page.get_by_label("关键词").input_value() == "财政预决算"
+    assert index_no(shown(page)[0]) == "xxsbgs/2022-0000021"
+
+
+def test_keyboard_only(page, sample_site):
+    page.goto(sample_site + "search/")
+    page.keyboard.press("Tab")  # skip link
+    focused = []
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        focused.append(page.evaluate("document.activeElement.id || document.activeElement.textContent.trim()"))
+        if focused[-1] == "search-q":
+            break
+    assert focused[-1] == "search-q"
+    page.keyboard.type("考核办法")
+    page.keyboard.press("Enter")
+    wait_for_results(page)
+    for _ in range(20):
+        page.keyboard.press("Tab")
+        if page.evaluate("!!document.activeElement.closest('#search-results')"):
+            break
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/doc/**")
+    assert page.get_by_role("heading", level=1).inner_text() == "方城镇政务公开工作考核办法"
+
+
+def test_results_are_announced_politely(page, sample_site):
+    search(page, sample_site, q="考核办法")
+    status = page.locator("#search-status")
+    assert status.get_attribute("role") == "status" and status.get_attribute("aria-live") == "polite"
+    assert status.inner_text().startswith("找到与“考核办法”相关的文件")
+
+
+def test_without_javascript_the_page_says_so_and_offers_browsing(browser, sample_site):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(sample_site + "search/?q=政务公开")
+    notice = page.locator(".notice")
+    assert "搜索功能需要浏览器启用 JavaScript" in notice.inner_text()
+    notice.get_by_role("link", name="法定主动公开内容").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "法定主动公开内容"
+    context.close()
+
+
+def test_canaries_are_never_found(browser, tmp_path_factory):
+    from test_gate import ON_REQUEST, WITHHELD, canary_site
+    site = canary_site(tmp_path_factory.mktemp("canary") / "site")
+    site.build()
+    with serve(site.output) as address:
+        page = browser.new_page()
+        page.goto(address + "search/")
+        for canary in list(WITHHELD.values()) + list(ON_REQUEST.values()) + ["内部会议纪要"]:
+            # Pagefind may return loose matches for the canary's parts; none may hold it.
+            for record in indexed(page, canary):
+                assert canary not in record["content"] and record["title"] != "内部会议纪要"
+            assert all(r["title"] in ("公开的文件", "依申请公开的明细表", "解读", "旧文件")
+                       for r in search(page, address, q=canary))
+        assert [r["title"] for r in search(page, address, q="PUBLIC-BODY-OK")][0] == "公开的文件"
+        # The on-request entry is found by its catalogue metadata, not by its body.
+        assert [r["title"] for r in search(page, address, q="依申请公开的明细表")] == ["依申请公开的明细表"]
+        page.close()
+
+
+def indexed(page, q: str) -> list[dict]:
+    """Every record Pagefind returns for q (on the page's site), with its full indexed text."""
+    return page.evaluate("""async (q) => {
+        const pf = await import(new URL('../pagefind/pagefind.js', location.href).href);
+        const found = await pf.search(q);
+        return Promise.all(found.results.map(async r => {
+            const d = await r.data(); return {title: d.meta.title, content: d.content}; }));
+    }""", q)
+
+
+def test_search_page_has_no_axe_violations(page, sample_site):
+    search(page, sample_site, q="政务公开", agency="兰山区方城镇", sort="date")
+    assert len(shown(page)) > 0
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("""async () => {
+        const r = await axe.run(document, {runOnly: {type: 'tag', values:
+            ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}});
+        return r.violations.map(v => ({id: v.id, nodes: v.nodes.map(n => n.target.join(' '))}));
+    }""")
+    assert result == [], json.dumps(result, ensure_ascii=False)
