@@ -8,7 +8,7 @@ CONTENT ?= content
 OUTPUT ?= output
 PORT   ?= 8000
 
-.PHONY: all build serve test clean chromium
+.PHONY: all build serve test bench clean chromium
 
 all: build
 
@@ -53,6 +53,10 @@ node_modules/.package-lock.json: package-lock.json
 
 test: $(VENV)/.installed-test chromium node_modules/.package-lock.json
 	$(PY) -m pytest
+
+# Benchmarks, not tests: numbers for people (needs ../shared beside the checkout).
+bench: $(VENV)/.installed-test chromium
+	$(PY) bench/search_bench.py
 
 clean:
 	rm -rf $(OUTPUT) .$(notdir $(OUTPUT)).staging-* .$(notdir $(OUTPUT)).old-* $(VENV) node_modules *.egg-info .pytest_cache .hypothesis

@@ -28,6 +28,8 @@ class BuildResult:
     files: int  # every file written
     seconds: float
     report: Report
+    stages: dict  # stage name → seconds, in pipeline order
+    index: search.IndexStats
 
     def summary(self) -> str:
         modes = "，".join(f"{mode} {self.by_mode.get(mode, 0)}" for mode in
@@ -35,10 +37,18 @@ class BuildResult:
         return (f"构建完成：文档 {self.documents} 篇（{modes}），"
                 f"页面 {self.pages} 个，文件 {self.files} 个，用时 {self.seconds:.2f} 秒")
 
+    def details(self) -> str:
+        """Where the time went, and what the search index cost (for -v and the benchmark)."""
+        stages = "，".join(f"{name} {seconds:.2f} 秒" for name, seconds in self.stages.items())
+        return (f"各阶段：{stages}\n"
+                f"搜索索引：{self.index.pages} 篇，{self.index.files} 个文件，{self.index.bytes / 1048576:.1f} MiB，"
+                f"Pagefind 峰值内存 {self.index.peak_kib / 1024:.0f} MiB")
+
 
 def build(config_path: Path, content_dir: Path, output_dir: Path) -> BuildResult:
     """Build the site into output_dir, or raise BuildFailed leaving output_dir untouched."""
     started = time.perf_counter()
+    clock = _Stages()
     report = Report()
     config = load_config(config_path, report)
     theme = _theme_dir(config, report) if config else None
@@ -49,6 +59,8 @@ def build(config_path: Path, content_dir: Path, output_dir: Path) -> BuildResult
     documents = load_documents(config, content_dir, report)
     if report.errors:
         raise BuildFailed(report)
+
+    clock.done("读取")
 
     published = disclosure.publishable(documents)
     site = build_site(config, published, build_date(config))
@@ -70,9 +82,12 @@ def build(config_path: Path, content_dir: Path, output_dir: Path) -> BuildResult
             for attachment in doc.attachments:
                 if "files/" + attachment.rel not in staging.written:
                     staging.copy("files/" + attachment.rel, attachment.source, str(doc.source))
+        clock.done("生成页面")
         index = search.build_index(records.root, staging.root / search.BUNDLE, expected_pages=len(site.documents))
         records.discard()
+        clock.done("建立索引")
         staging.commit()
+        clock.done("替换输出")
     except DoubleWrite as exc:
         staging.discard()
         report.add(exc.second, 1, 1, "E119", f"生成的文件 {exc.path} 与 {report.display(exc.first)} 生成的文件重名",
@@ -94,7 +109,20 @@ def build(config_path: Path, content_dir: Path, output_dir: Path) -> BuildResult
     for doc in documents:
         by_mode[doc.mode] = by_mode.get(doc.mode, 0) + 1
     return BuildResult(len(documents), by_mode, pages, len(staging.written) + index.files,
-                       time.perf_counter() - started, report)
+                       time.perf_counter() - started, report, clock.stages, index)
+
+
+class _Stages:
+    """Wall time of each stage, for -v and the benchmark."""
+
+    def __init__(self):
+        self.stages: dict[str, float] = {}
+        self.last = time.perf_counter()
+
+    def done(self, name: str) -> None:
+        now = time.perf_counter()
+        self.stages[name] = now - self.last
+        self.last = now
 
 
 def build_date(config: Config) -> dt.date:

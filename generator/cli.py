@@ -19,6 +19,7 @@ def main(argv: list[str] | None = None) -> int:
         sub.add_argument("--config", type=Path, default=Path("config.yml"), help="站点配置文件（默认 config.yml）")
         sub.add_argument("--content", type=Path, default=Path("content"), help="内容目录（默认 content/）")
         sub.add_argument("--output", type=Path, default=Path("output"), help="输出目录（默认 output/）")
+        sub.add_argument("-v", "--verbose", action="store_true", help="另外显示各阶段用时和搜索索引的大小")
         if name == "serve":
             sub.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
     args = parser.parse_args(argv)
@@ -38,6 +39,8 @@ def run_build(args) -> int:
         print(f"构建失败：共 {len(errors)} 个错误，{args.output}/ 保持不变。", file=sys.stderr)
         return 1
     print(result.summary())
+    if args.verbose:
+        print(result.details())
     return 0
 
 

@@ -9,6 +9,7 @@ import gzip
 import hashlib
 import json
 import re
+import resource
 import subprocess
 import unicodedata
 from dataclasses import dataclass
@@ -48,6 +49,7 @@ class IndexStats:
     pages: int
     files: int
     bytes: int
+    peak_kib: int = 0  # Pagefind's peak resident memory
 
 
 class SearchIndexFailed(Exception):
@@ -73,7 +75,8 @@ def build_index(records: Path, bundle: Path, expected_pages: int) -> IndexStats:
         raise SearchIndexFailed(f"搜索索引收录了 {pages} 个页面，应为 {expected_pages} 个")
     _canonical(bundle)
     files = [p for p in bundle.rglob("*") if p.is_file()]
-    return IndexStats(pages, len(files), sum(p.stat().st_size for p in files))
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # the largest child so far: Pagefind
+    return IndexStats(pages, len(files), sum(p.stat().st_size for p in files), peak)
 
 
 _SIGNATURE = b"pagefind_dcd"  # what every compressed Pagefind file starts with once decompressed

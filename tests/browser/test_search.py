@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import ROOT, serve
-from generator.build import build
+from chromium import serve
 from search_page import index_no, search, shown, wait_for_results
 
+ROOT = Path(__file__).resolve().parents[2]
 QUERIES = yaml.safe_load((ROOT / "tests/search/queries.yml").read_text(encoding="utf-8"))
 AXE = ROOT / "node_modules/axe-core/axe.min.js"
 

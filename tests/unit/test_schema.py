@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 
 from generator import schema
-from generator.yamltree import Map, Scalar, Seq, YamlSyntaxError, load
+from generator.yamltree import Map, Seq, YamlSyntaxError, load
 
 
 @pytest.mark.parametrize("text, expected", [
