@@ -16,6 +16,7 @@ SITE_KEYS = {
     "page_size": (False, "20", "列表页每页显示的文档数"),
     "latest_count": (False, "10", "首页「最新文件」显示的文档数"),
     "apply_url": (False, None, "依申请公开条目中「如何申请」链接的地址（通常是政府信息公开指南）"),
+    "contact": (False, None, "无障碍声明中的联系方式（电话或电子邮箱），读者可以反馈访问中遇到的障碍"),
     "build_date": (False, None, "构建日期（YYYY-MM-DD）；环境变量 SOURCE_DATE_EPOCH 优先于它，两者都没有时取当天（北京时间）"),
     "agencies": (True, None, "发布机构列表：name 名称，slug 网址目录名，code 索引号前缀"),
     "categories": (True, None, "公开目录分类树：name 名称，slug 网址目录名，children 下级目录"),
@@ -34,7 +35,8 @@ CATEGORY_KEYS = {
 }
 
 # First-level URL folders the generator writes itself; a category may not take them.
-RESERVED_SLUGS = frozenset({"doc", "agency", "year", "static", "files", "search", "pagefind", "page"})
+RESERVED_SLUGS = frozenset({"doc", "agency", "year", "static", "files", "search", "pagefind", "page",
+                            "elder", "accessibility"})
 _SLUG_FORBIDDEN = re.compile(r"[\s/\\?#%<>\"'`]")
 
 
@@ -75,6 +77,7 @@ class Config:
     page_size: int
     latest_count: int
     apply_url: str | None
+    contact: str | None
     build_date: str | None
     agencies: tuple[Agency, ...]
     categories: tuple[Category, ...]
@@ -183,6 +186,7 @@ def load_config(path: Path, report: Report) -> Config | None:
         page_size=r.number(site, "page_size", "站点配置"),
         latest_count=r.number(site, "latest_count", "站点配置"),
         apply_url=r.text(site, "apply_url", SITE_KEYS, "站点配置"),
+        contact=r.text(site, "contact", SITE_KEYS, "站点配置"),
         build_date=build_date,
         agencies=agencies,
         categories=categories,

@@ -9,6 +9,7 @@ from typing import Iterator
 from urllib.parse import quote, urlsplit
 
 import jinja2
+import segno
 
 from . import disclosure, markup, schema, search
 from .config import Category
@@ -55,6 +56,17 @@ def relative(target: str, current: str) -> str:
     return quote(rel, safe="/.~-_#?=&")
 
 
+ELDER = "elder/"  # the 长者模式 twin of every page lives under this folder
+SHARED = ("static/", "files/", "pagefind/")  # assets both modes use
+
+
+def qr_svg(address: str) -> str:
+    """The page address as an inline SVG QR code (segno), named for screen readers."""
+    svg = segno.make(address, error="m").svg_inline(
+        scale=3, dark="#000", light="#fff", title=f"本页二维码，内容为本页地址：{address}", svgclass="qr")
+    return svg.replace("<svg ", '<svg role="img" focusable="false" ', 1)
+
+
 def category_url(category: Category) -> str:
     return "/".join(category.slugs) + "/"
 
@@ -71,24 +83,25 @@ class Renderer:
     def pages(self) -> Iterator[Page]:
         """Every page of the site, in a fixed order."""
         site = self.site
-        yield self.page("index.html", "home.html", "首页", latest=site.documents[: site.config.latest_count])
+        yield from self.page("index.html", "home.html", "首页", latest=site.documents[: site.config.latest_count])
         for category in site.config.all_categories():
             yield from self.listing(category_url(category), "category.html", f"公开目录 {category.key}",
                                     site.by_category.get(category.key, ()), category=category,
                                     crumbs=self.category_crumbs(category))
-        yield self.page("agency/index.html", "agencies.html", "发布机构索引")
+        yield from self.page("agency/index.html", "agencies.html", "发布机构索引")
         for agency in site.config.agencies:
             yield from self.listing(f"agency/{agency.slug}/", "listing.html", f"发布机构 {agency.name}",
                                     site.by_agency.get(agency.slug, ()), heading=agency.name,
                                     crumbs=[("按发布机构", "agency/")])
-        yield self.page("year/index.html", "years.html", "年份索引")
+        yield from self.page("year/index.html", "years.html", "年份索引")
         for year, docs in site.by_year.items():
             yield from self.listing(f"year/{year}/", "listing.html", f"年份 {year}", docs,
                                     heading=f"{year}年", crumbs=[("按年份", "year/")])
         for doc in site.documents:
             yield from self.document(doc)
-        yield self.page("search/index.html", "search.html", "搜索", facets=self.facets())
-        yield self.page("404.html", "404.html", "404", absolute=True)
+        yield from self.page("search/index.html", "search.html", "搜索", facets=self.facets())
+        yield from self.page("accessibility/index.html", "accessibility.html", "无障碍声明")
+        yield from self.page("404.html", "404.html", "404", absolute=True)
 
     def facets(self) -> dict:
         """Filter values that occur among published documents, in a fixed order."""
@@ -98,18 +111,28 @@ class Renderer:
                 "validities": present(schema.VALIDITIES, "validity"),
                 "subjects": sorted({d.subject for d in docs if d.subject})}
 
-    def page(self, path: str, template: str, source: str, absolute: bool = False, **context) -> Page:
+    def page(self, path: str, template: str, source: str, absolute: bool = False, **context) -> Iterator[Page]:
+        """The page, then its 长者模式 twin under elder/: a URL of its own, so that the mode
+        holds from page to page with JavaScript off. Links on a twin stay among twins;
+        assets are shared."""
         url = path.removesuffix("index.html")
+        template_ = self.env.get_template(template)
+        for elder in (False, True):
+            here = ELDER + url if elder else url
 
-        def link(target: str) -> str:
-            if target.startswith(("http://", "https://", "mailto:")):
-                return target
-            return quote(self.base_path + target, safe="/.~-_#?=&") if absolute else relative(target, url)
+            def link(target: str, here=here, elder=elder) -> str:
+                if target.startswith(("http://", "https://", "mailto:")):
+                    return target
+                if elder and not target.startswith(SHARED):
+                    target = ELDER + target
+                return quote(self.base_path + target, safe="/.~-_#?=&") if absolute else relative(target, here)
 
-        html = self.env.get_template(template).render(
-            site=self.site, config=self.site.config, page_url=url, url=link, category_url=category_url,
-            canonical=self.site.config.base_url + url, **context)
-        return Page(path, html.encode("utf-8"), source)
+            html = template_.render(
+                site=self.site, config=self.site.config, page_url=url, url=link, category_url=category_url,
+                canonical=self.site.config.base_url + url, elder=elder,
+                mode_switch=relative(url if elder else ELDER + url, here) if not absolute else
+                quote(self.base_path + (url if elder else ELDER + url), safe="/.~-_#?=&"), **context)
+            yield Page(ELDER + path if elder else path, html.encode("utf-8"), source)
 
     def listing(self, base: str, template: str, source: str, docs, **context) -> Iterator[Page]:
         size = self.site.config.page_size
@@ -117,8 +140,8 @@ class Renderer:
         for number in range(1, count + 1):
             pagination = {"number": number, "count": count, "base": base, "total": len(docs),
                           "url": lambda n, base=base: paged_url(base, n)}
-            yield self.page(paged_url(base, number) + "index.html", template, source,
-                            docs=docs[(number - 1) * size: number * size], pagination=pagination, **context)
+            yield from self.page(paged_url(base, number) + "index.html", template, source,
+                                 docs=docs[(number - 1) * size: number * size], pagination=pagination, **context)
 
     def category_crumbs(self, category: Category) -> list[tuple[str, str]]:
         by_key = {c.key: c for c in self.site.config.all_categories()}
@@ -133,14 +156,14 @@ class Renderer:
         findable = " ".join([doc.title, doc.index_no, doc.doc_no or "", doc.agency_names, markup.text(body)])
         record = self.env.get_template("search_record.html").render(
             doc=doc, body=body, grams=search.grams(findable), grams_mark=search.GRAMS_MARK)
-        yield self.page(doc.url + "index.html", "document.html", str(doc.source), doc=doc, crumbs=crumbs,
-                        body=body,
-                         catalogue_entry=disclosure.is_catalogue_entry(doc),
-                        interprets=site.by_index.get(doc.interprets) if doc.interprets else None,
-                        superseded_by=site.by_index.get(doc.superseded_by) if doc.superseded_by else None,
-                        interpretations=site.interpretations.get(doc.index_no, ()),
-                        replaces=site.replaces.get(doc.index_no, ()),
-                        apply_url=self.apply_url())
+        yield from self.page(doc.url + "index.html", "document.html", str(doc.source), doc=doc, crumbs=crumbs,
+                             body=body, qr=qr_svg(site.config.base_url + doc.url),
+                             catalogue_entry=disclosure.is_catalogue_entry(doc),
+                             interprets=site.by_index.get(doc.interprets) if doc.interprets else None,
+                             superseded_by=site.by_index.get(doc.superseded_by) if doc.superseded_by else None,
+                             interpretations=site.interpretations.get(doc.index_no, ()),
+                             replaces=site.replaces.get(doc.index_no, ()),
+                             apply_url=self.apply_url())
         yield Page(doc.url + "index.html", record.encode("utf-8"), str(doc.source), search_record=True)
 
     def apply_url(self) -> str | None:
