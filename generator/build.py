@@ -30,6 +30,7 @@ class BuildResult:
     report: Report
     stages: dict  # stage name → seconds, in pipeline order
     index: search.IndexStats
+    base_url: str
 
     def summary(self) -> str:
         modes = "，".join(f"{mode} {self.by_mode.get(mode, 0)}" for mode in
@@ -109,7 +110,7 @@ def build(config_path: Path, content_dir: Path, output_dir: Path) -> BuildResult
     for doc in documents:
         by_mode[doc.mode] = by_mode.get(doc.mode, 0) + 1
     return BuildResult(len(documents), by_mode, pages, len(staging.written) + index.files,
-                       time.perf_counter() - started, report, clock.stages, index)
+                       time.perf_counter() - started, report, clock.stages, index, config.base_url)
 
 
 class _Stages:

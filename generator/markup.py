@@ -29,17 +29,20 @@ _ATTRIBUTES = {
 _SCHEMES = {"http", "https", "mailto", "tel"}
 
 
-_HEADING = re.compile(r"<(/?)h([1-5])\b")
+_HEADING = re.compile(r"<(/?)h([1-6])\b")
 
 
 def to_html(source: str) -> str:
     """Markdown (with raw HTML allowed by the editor) → sanitised HTML fragment.
 
-    Body headings move one level down: the page's only h1 is the document title.
+    The body's highest heading becomes an h2, the rest follow: the page's only h1 is the
+    document title, and no level is skipped below it.
     """
     # A fresh converter per call: Markdown instances keep state (footnotes, abbreviations).
-    html = markdown.Markdown(extensions=list(EXTENSIONS), output_format="html").convert(source)
-    return _HEADING.sub(lambda m: f"<{m[1]}h{int(m[2]) + 1}", sanitize(html))
+    html = sanitize(markdown.Markdown(extensions=list(EXTENSIONS), output_format="html").convert(source))
+    levels = [int(m[2]) for m in _HEADING.finditer(html)]
+    shift = 2 - min(levels) if levels else 0
+    return _HEADING.sub(lambda m: f"<{m[1]}h{min(6, int(m[2]) + shift)}", html) if shift else html
 
 
 _TAG = re.compile(r"<[^>]*>")

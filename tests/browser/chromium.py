@@ -4,6 +4,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import http.server
+import io
 import shutil
 import threading
 from pathlib import Path
@@ -19,19 +20,43 @@ def chromium_path() -> str:
     return path
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
+class _Host(http.server.SimpleHTTPRequestHandler):
+    """Like a static host: the site under its base path, 404.html for anything missing."""
+
+    base = "/"
+
     def log_message(self, *args):
         pass
 
+    def send_head(self):
+        path = self.path.split("?", 1)[0]
+        if not path.startswith(self.base):
+            return self._not_found()
+        self.path = "/" + self.path[len(self.base):]
+        target = Path(self.translate_path(self.path))
+        if not (target.is_file() or (target / "index.html").is_file()):
+            return self._not_found()
+        return super().send_head()
+
+    def _not_found(self):
+        page = Path(self.directory) / "404.html"
+        body = page.read_bytes() if page.is_file() else b"not found"
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
+
 
 @contextlib.contextmanager
-def serve(directory: Path):
-    """Serve a built site on 127.0.0.1 (a free port) while the block runs; yields its address."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(directory)))
+def serve(directory: Path, base: str = "/"):
+    """Serve a built site on 127.0.0.1 (a free port) under `base` while the block runs; yields its address."""
+    handler = type("Host", (_Host,), {"base": base})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(directory)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
+        yield f"http://127.0.0.1:{server.server_address[1]}{base}"
     finally:
         server.shutdown()
         server.server_close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -27,8 +28,8 @@ def browser():
 def sample_site(tmp_path_factory):
     """The sample column, built once and served for the session."""
     out = tmp_path_factory.mktemp("sample") / "output"
-    build(ROOT / "config.yml", ROOT / "content", out)
-    with serve(out) as address:
+    result = build(ROOT / "config.yml", ROOT / "content", out)
+    with serve(out, base=urlsplit(result.base_url).path) as address:
         yield address
 
 

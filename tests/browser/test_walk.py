@@ -48,4 +48,7 @@ def test_withheld_document_is_not_found(browser, sample_site):
     page = browser.new_page()
     response = page.goto(sample_site + "doc/lanshanqufczzf/2021-0000701/")
     assert response.status == 404
+    assert page.get_by_role("heading", level=1).inner_text() == "页面不存在"
+    page.get_by_role("link", name="返回首页").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "政务公开示例专栏"
     page.close()

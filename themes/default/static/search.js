@@ -22,7 +22,8 @@
 
   function load() {
     if (!pagefind) {
-      pagefind = import(list.dataset.bundle).then(function (pf) {
+      // Resolved against the page: a bare relative import() would resolve against this script.
+      pagefind = import(new URL(list.dataset.bundle, location.href).href).then(function (pf) {
         // Result URLs are made relative to wherever the site is served from.
         return pf.options({ baseUrl: new URL(list.dataset.root, location.href).pathname })
           .then(function () { return pf; });
