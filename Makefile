@@ -8,7 +8,7 @@ CONTENT ?= content
 OUTPUT ?= output
 PORT   ?= 8000
 
-.PHONY: all build serve test bench clean chromium
+.PHONY: all build serve test bench screenshots clean chromium
 
 all: build
 
@@ -54,9 +54,13 @@ node_modules/.package-lock.json: package-lock.json
 test: $(VENV)/.installed-test chromium node_modules/.package-lock.json
 	$(PY) -m pytest
 
+# Screenshots for a reviewer: home and document, standard and 长者模式, 1280 and 375 px.
+screenshots: $(VENV)/.installed-test chromium
+	$(PY) tests/browser/screenshots.py
+
 # Benchmarks, not tests: numbers for people (needs ../shared beside the checkout).
 bench: $(VENV)/.installed-test chromium
 	$(PY) bench/search_bench.py
 
 clean:
-	rm -rf $(OUTPUT) .$(notdir $(OUTPUT)).staging-* .$(notdir $(OUTPUT)).old-* $(VENV) node_modules *.egg-info .pytest_cache .hypothesis
+	rm -rf $(OUTPUT) screenshots .$(notdir $(OUTPUT)).staging-* .$(notdir $(OUTPUT)).old-* $(VENV) node_modules *.egg-info .pytest_cache .hypothesis
