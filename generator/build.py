@@ -9,7 +9,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import disclosure, search
+from . import checks, disclosure, search
 from .config import Config, load_config
 from .content import load_documents
 from .errors import BuildFailed, Report
@@ -65,6 +65,7 @@ def build(config_path: Path, content_dir: Path, output_dir: Path) -> BuildResult
 
     published = disclosure.publishable(documents)
     site = build_site(config, published, build_date(config))
+    checks.check(site, report)
     env = environment([config.root / "templates", theme / "templates"])
 
     staging = Staging(output_dir)

@@ -39,6 +39,9 @@ def run_build(args) -> int:
         print(f"构建失败：共 {len(errors)} 个错误，{args.output}/ 保持不变。", file=sys.stderr)
         return 1
     print(result.summary())
+    if result.report.warnings:
+        print(result.report.format("警告"), file=sys.stderr)
+        print(f"共 {len(result.report.warnings)} 个警告（网站已生成）。", file=sys.stderr)
     if args.verbose:
         print(result.details())
     return 0

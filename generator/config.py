@@ -16,6 +16,7 @@ SITE_KEYS = {
     "page_size": (False, "20", "列表页每页显示的文档数"),
     "latest_count": (False, "10", "首页「最新文件」显示的文档数"),
     "apply_url": (False, None, "依申请公开条目中「如何申请」链接的地址（通常是政府信息公开指南）"),
+    "site_id": (False, None, "网站标识码（政府网站发展指引要求的 SiteIDCode），写在每页的 meta 标签中"),
     "contact": (False, None, "无障碍声明中的联系方式（电话或电子邮箱），读者可以反馈访问中遇到的障碍"),
     "build_date": (False, None, "构建日期（YYYY-MM-DD）；环境变量 SOURCE_DATE_EPOCH 优先于它，两者都没有时取当天（北京时间）"),
     "agencies": (True, None, "发布机构列表：name 名称，slug 网址目录名，code 索引号前缀"),
@@ -36,7 +37,7 @@ CATEGORY_KEYS = {
 
 # First-level URL folders the generator writes itself; a category may not take them.
 RESERVED_SLUGS = frozenset({"doc", "agency", "year", "static", "files", "search", "pagefind", "page",
-                            "elder", "accessibility"})
+                            "elder", "accessibility", "rules"})
 _SLUG_FORBIDDEN = re.compile(r"[\s/\\?#%<>\"'`]")
 
 
@@ -56,6 +57,7 @@ class Category:
     slugs: tuple[str, ...]
     description: str | None
     children: tuple["Category", ...]
+    line: int = 1  # where config.yml declares it, for messages about the column
 
     @property
     def key(self) -> str:
@@ -78,6 +80,7 @@ class Config:
     latest_count: int
     apply_url: str | None
     contact: str | None
+    site_id: str | None
     build_date: str | None
     agencies: tuple[Agency, ...]
     categories: tuple[Category, ...]
@@ -187,6 +190,7 @@ def load_config(path: Path, report: Report) -> Config | None:
         latest_count=r.number(site, "latest_count", "站点配置"),
         apply_url=r.text(site, "apply_url", SITE_KEYS, "站点配置"),
         contact=r.text(site, "contact", SITE_KEYS, "站点配置"),
+        site_id=r.text(site, "site_id", SITE_KEYS, "站点配置"),
         build_date=build_date,
         agencies=agencies,
         categories=categories,
@@ -246,5 +250,6 @@ def _categories(r: _Reader, node, path: tuple, slugs: tuple) -> tuple[Category, 
         seen[name] = slug
         children = _categories(r, values.get("children"), path + (name,), slugs + (slug,))
         result.append(Category(name, slug, path + (name,), slugs + (slug,),
-                               r.text(values, "description", CATEGORY_KEYS, "公开目录"), children))
+                               r.text(values, "description", CATEGORY_KEYS, "公开目录"), children,
+                               values["name"].line))
     return tuple(result)

@@ -33,6 +33,10 @@ class Report:
     def add(self, path: Path | str, line: int, col: int, code: str, message: str, hint: str = "") -> None:
         self.problems.append(Problem(self.display(path), line, col, code, message, hint))
 
+    def warn(self, path: Path | str, line: int, col: int, code: str, message: str, hint: str = "") -> None:
+        """A problem that does not stop the build (W2xx): printed after the summary."""
+        self.problems.append(Problem(self.display(path), line, col, code, message, hint, "警告"))
+
     def display(self, path: Path | str) -> str:
         """Paths relative to the working directory when possible: what editors click on."""
         # abspath, not resolve: a symlink is shown under its own name, where the editor sees it.
@@ -46,11 +50,15 @@ class Report:
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "错误"]
 
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.sorted() if p.severity == "警告"]
+
     def sorted(self) -> list[Problem]:
         return sorted(set(self.problems), key=lambda p: (p.path, p.line, p.col, p.code, p.message))
 
-    def format(self) -> str:
-        return "\n".join(p.format() for p in self.sorted())
+    def format(self, severity: str | None = None) -> str:
+        return "\n".join(p.format() for p in self.sorted() if severity in (None, p.severity))
 
 
 class BuildFailed(Exception):

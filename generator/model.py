@@ -32,6 +32,7 @@ class Document:
     doc_no: str | None = None
     validity: str = "有效"
     valid_until: dt.date | None = None
+    ended: dt.date | None = None  # since when it is no longer 有效; computed for an expired 有效期至
     subject: str | None = None
     keywords: tuple[str, ...] = ()
     summary: str | None = None
@@ -88,3 +89,5 @@ class Site:
     by_year: dict = field(compare=False, hash=False)  # year → documents
     interpretations: dict = field(compare=False, hash=False)  # 索引号 → 解读 documents of it
     replaces: dict = field(compare=False, hash=False)  # 索引号 → documents it supersedes
+    current_rules: tuple = ()  # 规章 and 行政规范性文件 in force on the build date
+    ended: tuple = ()  # documents 失效, 废止 or 已修订 on the build date

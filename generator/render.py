@@ -11,7 +11,7 @@ from urllib.parse import quote, urlsplit
 import jinja2
 import segno
 
-from . import disclosure, markup, schema, search
+from . import disclosure, markup, schema, search, validity
 from .config import Category
 from .model import Document, Site
 
@@ -79,6 +79,7 @@ class Renderer:
     def __init__(self, site: Site, env: jinja2.Environment):
         self.site, self.env = site, env
         self.base_path = urlsplit(site.config.base_url).path
+        self.domain = urlsplit(site.config.base_url).hostname
 
     def pages(self) -> Iterator[Page]:
         """Every page of the site, in a fixed order."""
@@ -99,9 +100,17 @@ class Renderer:
                                     heading=f"{year}年", crumbs=[("按年份", "year/")])
         for doc in site.documents:
             yield from self.document(doc)
+        yield from self.page("rules/current/index.html", "rules.html", "现行有效规范性文件目录",
+                             heading="现行有效规范性文件目录", docs=site.current_rules, ended_list=False)
+        yield from self.page("rules/ended/index.html", "rules.html", "废止和失效文件",
+                             heading="废止和失效文件", docs=site.ended, ended_list=True)
         yield from self.page("search/index.html", "search.html", "搜索", facets=self.facets())
         yield from self.page("accessibility/index.html", "accessibility.html", "无障碍声明")
         yield from self.page("404.html", "404.html", "404", absolute=True)
+
+    def holds_rules(self, category: Category) -> bool:
+        """Whether the current-rules catalogue belongs under this column: it holds 规章 or 行政规范性文件."""
+        return any(c.name in validity.NORMATIVE for c in category.walk())
 
     def facets(self) -> dict:
         """Filter values that occur among published documents, in a fixed order."""
@@ -129,6 +138,7 @@ class Renderer:
 
             html = template_.render(
                 site=self.site, config=self.site.config, page_url=url, url=link, category_url=category_url,
+                normative=validity.is_normative, holds_rules=self.holds_rules, site_domain=self.domain,
                 canonical=self.site.config.base_url + url, elder=elder,
                 mode_switch=relative(url if elder else ELDER + url, here) if not absolute else
                 quote(self.base_path + (url if elder else ELDER + url), safe="/.~-_#?=&"), **context)

@@ -4,13 +4,14 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
+from . import validity
 from .config import Config
 from .model import Document, Site
 
 
 def build_site(config: Config, documents: list[Document], build_date: dt.date) -> Site:
     """Only gated documents come in; every index is sorted newest first, ties by 索引号."""
-    docs = tuple(sorted(documents, key=lambda d: d.sort_key))
+    docs = tuple(sorted((validity.as_of(d, build_date) for d in documents), key=lambda d: d.sort_key))
     by_category, by_agency, by_year = defaultdict(list), defaultdict(list), defaultdict(list)
     interpretations, replaces = defaultdict(list), defaultdict(list)
     for doc in docs:
@@ -34,4 +35,6 @@ def build_site(config: Config, documents: list[Document], build_date: dt.date) -
         by_year={k: tuple(v) for k, v in sorted(by_year.items(), reverse=True)},
         interpretations={k: tuple(v) for k, v in interpretations.items()},
         replaces={k: tuple(v) for k, v in replaces.items()},
+        current_rules=tuple(d for d in docs if validity.is_normative(d) and d.validity == validity.VALID),
+        ended=tuple(d for d in docs if d.validity != validity.VALID),
     )

@@ -14,10 +14,16 @@ def wait_for_results(page) -> str:
     return status.inner_text()
 
 
-def search(page, site: str, **params) -> list[dict]:
-    """Open the search page with these URL parameters; the results as shown, in order."""
+def search(page, site: str, every: bool = False, **params) -> list[dict]:
+    """Open the search page with these URL parameters; the results as shown, in order
+    (with every=True, after pressing 显示更多结果 until all are shown)."""
     page.goto(site + "search/?" + urlencode(params))
     wait_for_results(page)
+    more = page.locator("#search-more")
+    while every and more.is_visible():
+        count = page.locator("#search-results > li").count()
+        more.click()
+        page.wait_for_function(f"() => document.querySelectorAll('#search-results > li').length > {count}")
     return shown(page)
 
 

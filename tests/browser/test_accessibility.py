@@ -20,6 +20,9 @@ PAGES = {
     "search with results": "search/?q=政务公开&agency=兰山区方城镇",
     "guide": "doc/lanshanqufczzf/2021-0000120/",
     "accessibility statement": "accessibility/",
+    "current rules": "rules/current/",
+    "ended documents": "rules/ended/",
+    "repealed document": "doc/lanshanqufczzf/2018-0000212/",
     "404": "404.html",
 }
 MODES = {
@@ -214,7 +217,7 @@ def test_elder_mode_measured(browser, sample_site, javascript):
 
 def test_elder_search_results_stay_in_elder_mode(browser, sample_site):
     context, page = open_page(browser, sample_site, "search/?q=考核办法", MODES["elder"])
-    page.locator("#search-results h3 a").first.click()
+    page.locator("#search-results").get_by_role("link", name="方城镇政务公开工作考核办法", exact=True).click()
     assert "/elder/doc/lanshanqufczzf/2021-0000566/" in page.url
     context.close()
 
