@@ -58,6 +58,7 @@ def build(config_path: Path, content_dir: Path, output_dir: Path) -> BuildResult
 
     # Every document is read and checked before anything is rendered.
     documents = load_documents(config, content_dir, report)
+    form = _guide_form(config, content_dir, report)
     if report.errors:
         raise BuildFailed(report)
 
@@ -80,6 +81,8 @@ def build(config_path: Path, content_dir: Path, output_dir: Path) -> BuildResult
             pages += 1
         for rel, path in _static_files(config, theme):
             staging.copy("static/" + rel, path, str(path))
+        if form:
+            staging.copy("files/" + config.guide.form, form, str(config.path))
         for doc in site.documents:
             for attachment in doc.attachments:
                 if "files/" + attachment.rel not in staging.written:
@@ -135,6 +138,18 @@ def build_date(config: Config) -> dt.date:
     if config.build_date:
         return dt.date.fromisoformat(config.build_date)
     return dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date()
+
+
+def _guide_form(config: Config, content_dir: Path, report: Report) -> Path | None:
+    """The application form the guide offers for download, checked like an attachment."""
+    if not (config.guide and config.guide.form):
+        return None
+    form = (content_dir / config.guide.form).resolve()
+    if not form.is_relative_to(content_dir.resolve()) or not form.is_file():
+        report.add(config.path, 1, 1, "E011", f"找不到政府信息公开申请表「{config.guide.form}」",
+                   "guide 的 form 写申请表文件相对于 content/ 的路径，文件要放在 content/ 内。")
+        return None
+    return form
 
 
 def _template_location(exc: jinja2.TemplateError) -> tuple[str, int]:

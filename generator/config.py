@@ -21,6 +21,18 @@ SITE_KEYS = {
     "build_date": (False, None, "构建日期（YYYY-MM-DD）；环境变量 SOURCE_DATE_EPOCH 优先于它，两者都没有时取当天（北京时间）"),
     "agencies": (True, None, "发布机构列表：name 名称，slug 网址目录名，code 索引号前缀"),
     "categories": (True, None, "公开目录分类树：name 名称，slug 网址目录名，children 下级目录"),
+    "guide": (False, None, "政府信息公开指南中的工作机构和获取方式（条例第十二条），见下表"),
+}
+# 政府信息公开指南 (条例第十二条): every key but form is required once `guide` is written.
+GUIDE_KEYS = {
+    "office": (True, None, "政府信息公开工作机构名称"),
+    "address": (True, None, "办公地址"),
+    "hours": (True, None, "办公时间"),
+    "phone": (True, None, "联系电话"),
+    "fax": (True, None, "传真号码"),
+    "online": (True, None, "互联网联系方式（电子邮箱或在线申请网址）"),
+    "postcode": (False, None, "邮政编码"),
+    "form": (False, None, "政府信息公开申请表文件，相对于 content/ 的路径，可供下载"),
 }
 AGENCY_KEYS = {
     "name": (True, None, "机构全称，文档的「发布机构」写这个名称"),
@@ -37,7 +49,7 @@ CATEGORY_KEYS = {
 
 # First-level URL folders the generator writes itself; a category may not take them.
 RESERVED_SLUGS = frozenset({"doc", "agency", "year", "static", "files", "search", "pagefind", "page",
-                            "elder", "accessibility", "rules"})
+                            "elder", "accessibility", "rules", "guide"})
 _SLUG_FORBIDDEN = re.compile(r"[\s/\\?#%<>\"'`]")
 
 
@@ -71,6 +83,18 @@ class Category:
 
 
 @dataclass(frozen=True)
+class Guide:
+    office: str
+    address: str
+    hours: str
+    phone: str
+    fax: str
+    online: str
+    postcode: str | None = None
+    form: str | None = None
+
+
+@dataclass(frozen=True)
 class Config:
     path: Path
     name: str
@@ -84,6 +108,7 @@ class Config:
     build_date: str | None
     agencies: tuple[Agency, ...]
     categories: tuple[Category, ...]
+    guide: Guide | None = None
 
     @property
     def root(self) -> Path:
@@ -194,7 +219,18 @@ def load_config(path: Path, report: Report) -> Config | None:
         build_date=build_date,
         agencies=agencies,
         categories=categories,
+        guide=_guide(r, site.get("guide")),
     )
+
+
+def _guide(r: _Reader, node) -> Guide | None:
+    if node is None:
+        return None
+    values = r.mapping(node, GUIDE_KEYS, "政府信息公开指南（guide）")
+    texts = {key: r.text(values, key, GUIDE_KEYS, "政府信息公开指南（guide）") for key in GUIDE_KEYS}
+    if any(texts[key] is None for key, (required, _d, _doc) in GUIDE_KEYS.items() if required):
+        return None
+    return Guide(**texts)
 
 
 def _find(node, name):

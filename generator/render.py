@@ -106,6 +106,8 @@ class Renderer:
                              heading="废止和失效文件", docs=site.ended, ended_list=True)
         yield from self.page("search/index.html", "search.html", "搜索", facets=self.facets())
         yield from self.page("accessibility/index.html", "accessibility.html", "无障碍声明")
+        if site.config.guide:
+            yield from self.page("guide/index.html", "guide.html", "政府信息公开指南", guide=site.config.guide)
         yield from self.page("404.html", "404.html", "404", absolute=True)
 
     def holds_rules(self, category: Category) -> bool:
@@ -177,9 +179,12 @@ class Renderer:
         yield Page(doc.url + "index.html", record.encode("utf-8"), str(doc.source), search_record=True)
 
     def apply_url(self) -> str | None:
-        """Where 依申请公开 entries send readers: config's apply_url, else the 指南 column if any."""
+        """Where 依申请公开 entries send readers: config's apply_url, else the guide's how-to-apply
+        section, else the 指南 column if any."""
         configured = self.site.config.apply_url
         if configured:
             return configured if configured.startswith(("http://", "https://")) else configured.lstrip("/")
+        if self.site.config.guide:
+            return "guide/#apply"
         guide = next((c for c in self.site.config.categories if c.name == "政府信息公开指南"), None)
         return category_url(guide) if guide else None

@@ -21,6 +21,7 @@ PAGES = {
     "guide": "doc/lanshanqufczzf/2021-0000120/",
     "accessibility statement": "accessibility/",
     "current rules": "rules/current/",
+    "guide from config": "guide/",
     "ended documents": "rules/ended/",
     "repealed document": "doc/lanshanqufczzf/2018-0000212/",
     "404": "404.html",

@@ -176,3 +176,18 @@ categories:
 
 def test_cli_usage_error_exits_2(tmp_path):
     assert gongkai("publish", cwd=tmp_path).returncode == 2
+
+
+def test_guide_rendered_from_config_and_linked_from_catalogue_entries(tmp_path):
+    result = gongkai("build", "--output", str(tmp_path / "out"), cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    guide = (tmp_path / "out/guide/index.html").read_text(encoding="utf-8")
+    for row in ("<th scope=\"row\">受理机构</th><td>兰山区方城镇党政办公室</td>",
+                "<th scope=\"row\">办公时间</th><td>周一至周五 上午 9:00—12:00，下午 13:00—17:00（法定节假日除外）</td>",
+                "<th scope=\"row\">传真</th><td>0539-0000001（示例号码）</td>",
+                "<th scope=\"row\">互联网联系方式</th><td>电子邮箱 xxgk@example.gov.cn（示例）</td>"):
+        assert row in guide
+    assert 'id="apply"' in guide and "下载政府信息公开申请表</a>（RTF）" in guide
+    assert (tmp_path / "out/files/附件/政府信息公开申请表.rtf").read_bytes().startswith(b"{\\rtf1")
+    entry = (tmp_path / "out/doc/lanshanqufczzf/2022-0000015/index.html").read_text(encoding="utf-8")
+    assert '<a href="../../../guide/#apply">查看政府信息公开指南，了解申请方式</a>' in entry

@@ -34,12 +34,12 @@ def test_every_problem_is_reported(site_root):
         "  提示：写成 https://www.example.gov.cn/ 这样的形式。",
         "site/config.yml:3:12: 错误[E005]: 站点配置的「page_size」应当是正整数，现在是「二十」\n  提示：例如：20。",
         "site/config.yml:4:1: 错误[E003]: 站点配置中有未知的键「colour」\n"
-        "  提示：可用的键：name、base_url、theme、page_size、latest_count、apply_url、site_id、contact、build_date、agencies、categories。",
+        "  提示：可用的键：name、base_url、theme、page_size、latest_count、apply_url、site_id、contact、build_date、agencies、categories、guide。",
         "site/config.yml:7:12: 错误[E006]: 发布机构「甲局」声明了两次\n  提示：删除重复的一项。",
         "site/config.yml:8:5: 错误[E004]: 发布机构缺少必填的键「name」\n  提示：name：机构全称，文档的「发布机构」写这个名称。",
         "site/config.yml:8:6: 错误[E003]: 发布机构中有未知的键「nam」\n  提示：可用的键：name、slug、code、doc_no_prefix。",
         "site/config.yml:10:12: 错误[E007]: 第一级目录「附件」的网址目录名「files」被系统占用\n"
-        "  提示：换一个 slug；系统占用：accessibility、agency、doc、elder、files、page、pagefind、rules、search、static、year。",
+        "  提示：换一个 slug；系统占用：accessibility、agency、doc、elder、files、guide、page、pagefind、rules、search、static、year。",
         "site/config.yml:11:12: 错误[E005]: 目录名称「甲/乙」里不能有 /\n  提示：/ 用来分隔上下级目录，换一个名称。",
     ]
 
@@ -54,3 +54,16 @@ def test_build_stops_on_config_errors_before_reading_content(site_root):
     site = make_site(site_root, {"a.md": "not even front matter"}, config="name: 测试\n")
     codes = [line.split(": ")[1] for line in site.build_fails()]
     assert codes == ["错误[E004]", "错误[E004]", "错误[E004]"]
+
+
+def test_guide_fields_are_required_once_a_guide_is_written(site_root):
+    text = CONFIG + "guide:\n  office: 测试局办公室\n  address: 测试路1号\n  hours: 工作日\n  phone: 0000\n  online: a@b.cn\n"
+    assert problems(site_root, text) == [
+        "site/config.yml:15:3: 错误[E004]: 政府信息公开指南（guide）缺少必填的键「fax」\n  提示：fax：传真号码。"]
+
+
+def test_guide_form_must_exist(site_root):
+    site = make_site(site_root, config=CONFIG + "guide: {office: 甲, address: 乙, hours: 丙, phone: 丁, fax: 戊, online: 己, form: 表.rtf}\n")
+    assert site.build_fails() == [
+        "site/config.yml:1:1: 错误[E011]: 找不到政府信息公开申请表「表.rtf」\n"
+        "  提示：guide 的 form 写申请表文件相对于 content/ 的路径，文件要放在 content/ 内。"]
