@@ -4,7 +4,7 @@ from __future__ import annotations
 import difflib
 from pathlib import Path
 
-from . import schema
+from . import annual, schema
 from .config import Config
 from .errors import Report
 from .frontmatter import FrontMatterMissing, FrontMatterUnclosed, split
@@ -114,6 +114,11 @@ class _DocumentReader:
 
     def convert(self, field: schema.Field, key: Scalar, node):
         """One field's node → its value, None when blank and optional, or _INVALID after reporting."""
+        if field.kind == "annual":
+            try:
+                return annual.parse(node)
+            except annual.Invalid as exc:
+                return self.invalid(exc.node, "E124", exc.message, exc.hint)
         if field.kind in ("list", "files", "agencies") and isinstance(node, Seq):
             items = [n for n in node.items if isinstance(n, Scalar)]
             if len(items) != len(node.items):

@@ -22,8 +22,8 @@ def publishable(documents: list[Document]) -> list[Document]:
         if doc.mode == FULL:
             result.append(doc)
         elif doc.mode == ON_REQUEST:
-            # Metadata only: the body, its summary, keywords and attachments stay in the building.
-            result.append(dataclasses.replace(doc, body="", summary=None, keywords=(), attachments=()))
+            # Metadata only: the body, its summary, keywords, attachments and report tables stay in the building.
+            result.append(dataclasses.replace(doc, body="", summary=None, keywords=(), attachments=(), annual=None))
         # WITHHELD and anything unknown: nothing at all.
     # A reference to a withheld document would leak its 索引号: drop it.
     published = {doc.index_no for doc in result}

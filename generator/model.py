@@ -39,6 +39,7 @@ class Document:
     attachments: tuple[Attachment, ...] = ()
     interprets: str | None = None
     superseded_by: str | None = None
+    annual: object = None  # annual.AnnualData for a 政府信息公开年报
     body: str = ""  # Markdown source; the gate empties it where it may not be published
     body_line: int = 1
     lines: dict = field(default_factory=dict, compare=False, hash=False)  # field key → line, for messages

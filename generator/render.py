@@ -11,7 +11,7 @@ from urllib.parse import quote, urlsplit
 import jinja2
 import segno
 
-from . import disclosure, markup, schema, search, validity
+from . import annual, disclosure, markup, schema, search, validity
 from .config import Category
 from .model import Document, Site
 
@@ -168,6 +168,8 @@ class Renderer:
         findable = " ".join([doc.title, doc.index_no, doc.doc_no or "", doc.agency_names, markup.text(body)])
         record = self.env.get_template("search_record.html").render(
             doc=doc, body=body, grams=search.grams(findable), grams_mark=search.GRAMS_MARK)
+        if doc.annual is not None:
+            body = yield from self.annual_report(doc, body)
         yield from self.page(doc.url + "index.html", "document.html", str(doc.source), doc=doc, crumbs=crumbs,
                              body=body, qr=qr_svg(site.config.base_url + doc.url),
                              catalogue_entry=disclosure.is_catalogue_entry(doc),
@@ -177,6 +179,21 @@ class Renderer:
                              replaces=site.replaces.get(doc.index_no, ()),
                              apply_url=self.apply_url())
         yield Page(doc.url + "index.html", record.encode("utf-8"), str(doc.source), search_record=True)
+
+    def annual_report(self, doc: Document, body: str):
+        """Yield the report's tables as CSV files; return the body with each table placed after its
+        section heading (二、三、四), or at the end where the editor wrote no such heading."""
+        data = doc.annual
+        t2, t3, t4 = annual.table2(self.site, doc), annual.table3(data), annual.table4(data)
+        macros = self.env.get_template("partials/annual_tables.html").module
+        tables = (("主动公开政府信息情况", "table-2.csv", lambda csv: macros.table2(t2, data, csv), annual.csv2(t2, data)),
+                  ("收到和处理政府信息公开申请", "table-3.csv", lambda csv: macros.table3(t3, annual.APPLICANTS, csv),
+                   annual.csv3(t3)),
+                  ("行政复议、行政诉讼", "table-4.csv", lambda csv: macros.table4(t4, annual.OUTCOMES, csv), annual.csv4(t4)))
+        for heading, name, html, rows in tables:
+            yield Page(doc.url + name, annual.csv_bytes(rows), str(doc.source))
+            body = annual.place(body, heading, str(html(name)))
+        return body
 
     def apply_url(self) -> str | None:
         """Where 依申请公开 entries send readers: config's apply_url, else the guide's how-to-apply

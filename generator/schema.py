@@ -42,6 +42,7 @@ FIELDS = (
     Field("attachments", "附件", False, "files", "附件文件列表，路径相对于本文档所在目录，文件须在 content/ 内"),
     Field("interprets", "解读对象", False, "ref", "本解读所解读的政策文件的索引号"),
     Field("superseded_by", "替代文件", False, "ref", "替代本文件的新文件的索引号"),
+    Field("annual", "年报", False, "annual", "政府信息公开年报的年度和表格数字（见 README「年报」）"),
 )
 
 BY_KEY = {f.key: f for f in FIELDS} | {f.zh: f for f in FIELDS}

@@ -22,6 +22,7 @@ PAGES = {
     "accessibility statement": "accessibility/",
     "current rules": "rules/current/",
     "guide from config": "guide/",
+    "annual report": "doc/lanshanqufczzf/2022-0000008/",
     "ended documents": "rules/ended/",
     "repealed document": "doc/lanshanqufczzf/2018-0000212/",
     "404": "404.html",

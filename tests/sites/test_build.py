@@ -29,7 +29,7 @@ def tree(root: Path) -> dict[str, bytes]:
 def test_sample_column_builds(tmp_path):
     result = gongkai("build", "--output", str(tmp_path / "out"), cwd=ROOT)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("构建完成：文档 14 篇（主动公开 12，依申请公开 1，不予公开 1），页面 ")
+    assert result.stdout.startswith("构建完成：文档 15 篇（主动公开 13，依申请公开 1，不予公开 1），页面 ")
     files = tree(tmp_path / "out")
     for page in ("index.html", "404.html", "zd/bzjz/zzgl/gztj/index.html", "agency/fczzf/index.html",
                  "year/2021/index.html", "doc/lanshanqufczzf/2021-0000679/index.html", "static/site.css",
