@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from pathlib import Path
 
 from . import annual, schema
@@ -12,6 +13,7 @@ from .model import Attachment, Document
 from .yamltree import Map, Scalar, Seq, YamlSyntaxError
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
+MAX_BYTES = 10 * 1048576  # a Markdown file this large holds pasted data, not a document
 
 
 def source_files(content_dir: Path) -> list[Path]:
@@ -50,13 +52,15 @@ class _DocumentReader:
         self.path = path
         if not path.resolve().is_relative_to(self.content_dir):
             return self.fail(1, 1, "E122", "这个文件是指向 content/ 以外的链接", "把文件本身放进 content/，不要用链接。")
+        if path.stat().st_size > MAX_BYTES:
+            return self.fail(1, 1, "E126", f"文件太大（{path.stat().st_size / 1048576:.1f} MB，上限 {MAX_BYTES // 1048576} MB）",
+                             "正文里可能粘贴了图片或表格数据：把它们做成附件（附件: 文件名），正文只写文字。")
         raw = path.read_bytes()
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            line = raw[: exc.start].count(b"\n") + 1
-            return self.fail(line, 1, "E120", f"文件不是 UTF-8 编码（第 {line} 行有无法识别的字符）",
-                             "用编辑器把文件另存为「UTF-8」编码后再构建。")
+        if not raw.strip():
+            return self.fail(1, 1, "E125", "文件是空的", "删除这个文件，或者按 README 的示例写上元数据和正文。")
+        text = self.decode(raw)
+        if text is None:
+            return None
         text = text.replace("\r\n", "\n").replace("\r", "\n")
         try:
             parsed = split(text)
@@ -73,6 +77,30 @@ class _DocumentReader:
             return self.fail(line, 1, "E104", "元数据应当是「字段: 值」的形式",
                              "每行写一个字段，例如「标题: 方城镇2021年政务公开实施方案」。")
         return self.document(parsed.meta, parsed.body, parsed.body_line)
+
+    def decode(self, raw: bytes) -> str | None:
+        """UTF-8 (with or without BOM); else GB18030, read with a warning; else an error.
+
+        Windows editors in Chinese offices often save as GBK. Refusing would cost the editor a
+        round trip for a file we can read exactly: GB18030 is a superset of GBK and GB2312, and
+        a file that decodes as GB18030 but not as UTF-8, and holds Chinese, is such a file.
+        The file on disk is left as it is.
+        """
+        try:
+            return raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = raw[: exc.start].count(b"\n") + 1
+        try:
+            text = raw.decode("gb18030")
+        except UnicodeDecodeError:
+            text = None
+        if text is not None and re.search(r"[\u4e00-\u9fff]", text):
+            self.report.warn(self.path, line, 1, "W203", "文件是 GBK/GB18030 编码，已按 GB18030 读取",
+                             "用编辑器把文件另存为「UTF-8」编码，其他工具才能正确读取。")
+            return text
+        self.fail(line, 1, "E120", f"文件不是 UTF-8 编码（第 {line} 行有无法识别的字符）",
+                  "用编辑器把文件另存为「UTF-8」编码后再构建。")
+        return None
 
     def fail(self, line: int, col: int, code: str, message: str, hint: str) -> None:
         self.report.add(self.path, line, col, code, message, hint)

@@ -78,12 +78,43 @@ def test_duplicate_index_number_names_both_files(site_root):
         "  提示：每个文档的索引号必须唯一：改用下一个未使用的序号。"]
 
 
-def test_not_utf8(site_root):
+def test_gbk_is_read_with_a_warning(site_root):
     site = make_site(site_root)
-    (site.content / "gbk.md").write_bytes(doc().encode("gb18030"))
+    (site.content / "gbk.md").write_bytes(doc(title="国标编码的文件").encode("gbk"))
+    result = site.build()
+    assert [p.format() for p in result.report.warnings if p.code == "W203"] == [
+        "site/content/gbk.md:2:1: 警告[W203]: 文件是 GBK/GB18030 编码，已按 GB18030 读取\n"
+        "  提示：用编辑器把文件另存为「UTF-8」编码，其他工具才能正确读取。"]
+    assert "国标编码的文件" in site.page("doc/csj/2024-0000001/index.html")
+    assert (site.content / "gbk.md").read_bytes() == doc(title="国标编码的文件").encode("gbk")  # left as it was
+
+
+def test_not_utf8_nor_chinese(site_root):
+    site = make_site(site_root)
+    (site.content / "bad.md").write_bytes(b"---\n\xff\xfe\xfd\n---\n")
     assert site.build_fails() == [
-        "site/content/gbk.md:2:1: 错误[E120]: 文件不是 UTF-8 编码（第 2 行有无法识别的字符）\n"
+        "site/content/bad.md:2:1: 错误[E120]: 文件不是 UTF-8 编码（第 2 行有无法识别的字符）\n"
         "  提示：用编辑器把文件另存为「UTF-8」编码后再构建。"]
+
+
+def test_bom_and_crlf_are_fine(site_root):
+    site = make_site(site_root)
+    (site.content / "win.md").write_bytes(("\ufeff" + doc(title="视窗文件")).replace("\n", "\r\n").encode("utf-8"))
+    site.build()
+    assert "视窗文件" in site.page("doc/csj/2024-0000001/index.html")
+
+
+def test_empty_file(site_root):
+    site = make_site(site_root, {"empty.md": "\n  \n"})
+    assert site.build_fails() == [
+        "site/content/empty.md:1:1: 错误[E125]: 文件是空的\n  提示：删除这个文件，或者按 README 的示例写上元数据和正文。"]
+
+
+def test_huge_file(site_root):
+    site = make_site(site_root, {"big.md": doc(body="数据" * (6 * 1048576 // 3))})
+    assert site.build_fails() == [
+        "site/content/big.md:1:1: 错误[E126]: 文件太大（12.0 MB，上限 10 MB）\n"
+        "  提示：正文里可能粘贴了图片或表格数据：把它们做成附件（附件: 文件名），正文只写文字。"]
 
 
 def test_symlink_outside_content(site_root, tmp_path):
