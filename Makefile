@@ -8,7 +8,7 @@ CONTENT ?= content
 OUTPUT ?= output
 PORT   ?= 8000
 
-.PHONY: all build serve test bench screenshots clean chromium
+.PHONY: all build serve check test bench screenshots clean chromium
 
 all: build
 
@@ -25,6 +25,10 @@ $(VENV)/.installed-test: $(VENV)/.installed
 
 build: $(VENV)/.installed
 	$(VENV)/bin/gongkai build --config $(CONFIG) --content $(CONTENT) --output $(OUTPUT)
+
+# Checks content and config, and lints (文号, images, links, headings), writing nothing. STRICT=1 fails on warnings.
+check: $(VENV)/.installed
+	$(VENV)/bin/gongkai check --config $(CONFIG) --content $(CONTENT) $(if $(STRICT),--strict)
 
 serve: $(VENV)/.installed
 	$(VENV)/bin/gongkai serve --config $(CONFIG) --content $(CONTENT) --output $(OUTPUT) --port $(PORT)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import checks, disclosure, search
+from . import checks, disclosure, lint, markup, search
 from .config import Config, load_config
 from .content import load_documents
 from .errors import BuildFailed, Report
@@ -36,7 +36,7 @@ class BuildResult:
         modes = "，".join(f"{mode} {self.by_mode.get(mode, 0)}" for mode in
                          (disclosure.FULL, disclosure.ON_REQUEST, disclosure.WITHHELD))
         return (f"构建完成：文档 {self.documents} 篇（{modes}），"
-                f"页面 {self.pages} 个，文件 {self.files} 个，用时 {self.seconds:.2f} 秒")
+                f"页面 {self.pages} 个，文件 {self.files} 个，警告 {len(self.report.warnings)} 个，用时 {self.seconds:.2f} 秒")
 
     def details(self) -> str:
         """Where the time went, and what the search index cost (for -v and the benchmark)."""
@@ -128,6 +128,22 @@ class _Stages:
         now = time.perf_counter()
         self.stages[name] = now - self.last
         self.last = now
+
+
+def check(config_path: Path, content_dir: Path) -> tuple[Report, int]:
+    """Everything build validates, plus the lints, writing nothing: (report, documents read)."""
+    report = Report()
+    config = load_config(config_path, report)
+    if config is None or (config and _theme_dir(config, report) is None) or report.errors:
+        return report, 0
+    documents = load_documents(config, content_dir, report)
+    _guide_form(config, content_dir, report)
+    if report.errors:
+        return report, len(documents)
+    for doc in documents:
+        lint.lint(doc, markup.to_html(doc.body) if doc.body.strip() else "", content_dir, report)
+    checks.check(build_site(config, disclosure.publishable(documents), build_date(config)), report)
+    return report, len(documents)
 
 
 def build_date(config: Config) -> dt.date:

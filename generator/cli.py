@@ -1,4 +1,4 @@
-"""The gongkai command: build and serve. Exit codes: 0 ok, 1 content problems, 2 usage."""
+"""The gongkai command: build, check and serve. Exit codes: 0 ok, 1 content problems, 2 usage."""
 from __future__ import annotations
 
 import argparse
@@ -7,23 +7,30 @@ import http.server
 import sys
 from pathlib import Path
 
-from .build import build
+from .build import build, check
 from .errors import BuildFailed
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="gongkai", description="政府信息公开专栏静态网站生成器")
     commands = parser.add_subparsers(dest="command", required=True, metavar="命令")
-    for name, help_text in (("build", "生成网站到 output/"), ("serve", "生成网站并在本机预览")):
+    for name, help_text in (("build", "生成网站到 output/"), ("serve", "生成网站并在本机预览"),
+                            ("check", "只检查内容和配置（包括文号等写法），不生成网站")):
         sub = commands.add_parser(name, help=help_text)
         sub.add_argument("--config", type=Path, default=Path("config.yml"), help="站点配置文件（默认 config.yml）")
         sub.add_argument("--content", type=Path, default=Path("content"), help="内容目录（默认 content/）")
+        if name == "check":
+            sub.add_argument("--strict", action="store_true", help="把警告也当作错误（有警告时退出码为 1）")
+            continue
         sub.add_argument("--output", type=Path, default=Path("output"), help="输出目录（默认 output/）")
         sub.add_argument("-v", "--verbose", action="store_true", help="另外显示各阶段用时和搜索索引的大小")
+        sub.add_argument("-q", "--quiet", action="store_true", help="只显示错误")
         if name == "serve":
             sub.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
     args = parser.parse_args(argv)
 
+    if args.command == "check":
+        return run_check(args)
     code = run_build(args)
     if code or args.command == "build":
         return code
@@ -38,6 +45,8 @@ def run_build(args) -> int:
         print(failed.report.format(), file=sys.stderr)
         print(f"构建失败：共 {len(errors)} 个错误，{args.output}/ 保持不变。", file=sys.stderr)
         return 1
+    if args.quiet:
+        return 0
     print(result.summary())
     if result.report.warnings:
         print(result.report.format("警告"), file=sys.stderr)
@@ -45,6 +54,15 @@ def run_build(args) -> int:
     if args.verbose:
         print(result.details())
     return 0
+
+
+def run_check(args) -> int:
+    report, documents = check(args.config, args.content)
+    if report.problems:
+        print(report.format(), file=sys.stderr)
+    errors, warnings = len(report.errors), len(report.warnings)
+    print(f"检查完成：文档 {documents} 篇，错误 {errors} 个，警告 {warnings} 个。")
+    return 1 if errors or (args.strict and warnings) else 0
 
 
 def serve(output: Path, port: int) -> int:
