@@ -8,7 +8,7 @@ CONTENT ?= content
 OUTPUT ?= output
 PORT   ?= 8000
 
-.PHONY: all build serve check test bench screenshots clean chromium
+.PHONY: all build serve check new test bench screenshots clean chromium
 
 all: build
 
@@ -25,6 +25,11 @@ $(VENV)/.installed-test: $(VENV)/.installed
 
 build: $(VENV)/.installed
 	$(VENV)/bin/gongkai build --config $(CONFIG) --content $(CONTENT) --output $(OUTPUT)
+
+# A new document with its front matter filled in: asks for what is missing, or
+# make new TITLE="…" CATEGORY="…" AGENCY="…"
+new: $(VENV)/.installed
+	$(VENV)/bin/gongkai new --config $(CONFIG) --content $(CONTENT) $(if $(TITLE),--title "$(TITLE)") $(if $(CATEGORY),--category "$(CATEGORY)") $(if $(AGENCY),--agency "$(AGENCY)")
 
 # Checks content and config, and lints (文号, images, links, headings), writing nothing. STRICT=1 fails on warnings.
 check: $(VENV)/.installed

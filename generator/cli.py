@@ -2,12 +2,17 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import functools
 import http.server
 import sys
 from pathlib import Path
 
 from .build import build, check
+from .config import load_config
+from .errors import Report
+from .new import NewFailed, create
+from .schema import parse_date
 from .errors import BuildFailed
 
 
@@ -27,8 +32,17 @@ def main(argv: list[str] | None = None) -> int:
         sub.add_argument("-q", "--quiet", action="store_true", help="只显示错误")
         if name == "serve":
             sub.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
+    new = commands.add_parser("new", help="新建一篇文档（元数据已填好）")
+    new.add_argument("--config", type=Path, default=Path("config.yml"), help="站点配置文件（默认 config.yml）")
+    new.add_argument("--content", type=Path, default=Path("content"), help="内容目录（默认 content/）")
+    new.add_argument("--title", help="标题")
+    new.add_argument("--category", help="公开目录（完整路径，或唯一的目录名称）")
+    new.add_argument("--agency", help="发布机构")
+    new.add_argument("--date", help="发布日期（默认今天）")
     args = parser.parse_args(argv)
 
+    if args.command == "new":
+        return run_new(args)
     if args.command == "check":
         return run_check(args)
     code = run_build(args)
@@ -53,6 +67,35 @@ def run_build(args) -> int:
         print(f"共 {len(result.report.warnings)} 个警告（网站已生成）。", file=sys.stderr)
     if args.verbose:
         print(result.details())
+    return 0
+
+
+def run_new(args) -> int:
+    report = Report()
+    config = load_config(args.config, report)
+    if config is None or report.errors:
+        print(report.format(), file=sys.stderr)
+        return 1
+    values = {}
+    for name, label in (("title", "标题"), ("category", "公开目录"), ("agency", "发布机构")):
+        value = getattr(args, name)
+        if not value and sys.stdin.isatty():
+            value = input(f"{label}：").strip()
+        if not value:
+            print(f"请给出{label}（--{name}）。", file=sys.stderr)
+            return 2
+        values[name] = value
+    date = parse_date(args.date) if args.date else dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date()
+    if date is None:
+        print(f"发布日期「{args.date}」不是有效的日期。", file=sys.stderr)
+        return 2
+    try:
+        path = create(config, args.content, values["title"], values["category"], values["agency"], date)
+    except NewFailed as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    index_no = next(line for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("索引号:"))
+    print(f"已创建 {path}（{index_no}）。打开它，写上正文，然后运行 make。")
     return 0
 
 

@@ -18,6 +18,7 @@ SITE_KEYS = {
     "apply_url": (False, None, "依申请公开条目中「如何申请」链接的地址（通常是政府信息公开指南）"),
     "site_id": (False, None, "网站标识码（政府网站发展指引要求的 SiteIDCode），写在每页的 meta 标签中"),
     "contact": (False, None, "无障碍声明中的联系方式（电话或电子邮箱），读者可以反馈访问中遇到的障碍"),
+    "index_scheme": (False, "{code}/{year}-{seq:07d}", "gongkai new 生成索引号的格式：{code} 机构代码，{year} 年份，{seq:07d} 七位序号"),
     "build_date": (False, None, "构建日期（YYYY-MM-DD）；环境变量 SOURCE_DATE_EPOCH 优先于它，两者都没有时取当天（北京时间）"),
     "agencies": (True, None, "发布机构列表：name 名称，slug 网址目录名，code 索引号前缀"),
     "categories": (True, None, "公开目录分类树：name 名称，slug 网址目录名，children 下级目录"),
@@ -105,6 +106,7 @@ class Config:
     apply_url: str | None
     contact: str | None
     site_id: str | None
+    index_scheme: str | None
     build_date: str | None
     agencies: tuple[Agency, ...]
     categories: tuple[Category, ...]
@@ -216,6 +218,7 @@ def load_config(path: Path, report: Report) -> Config | None:
         apply_url=r.text(site, "apply_url", SITE_KEYS, "站点配置"),
         contact=r.text(site, "contact", SITE_KEYS, "站点配置"),
         site_id=r.text(site, "site_id", SITE_KEYS, "站点配置"),
+        index_scheme=r.text(site, "index_scheme", SITE_KEYS, "站点配置"),
         build_date=build_date,
         agencies=agencies,
         categories=categories,
