@@ -3,11 +3,10 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import functools
-import http.server
 import sys
 from pathlib import Path
 
+from . import serve
 from .build import build, check
 from .config import load_config
 from .errors import Report
@@ -31,7 +30,7 @@ def main(argv: list[str] | None = None) -> int:
         sub.add_argument("-v", "--verbose", action="store_true", help="另外显示各阶段用时和搜索索引的大小")
         sub.add_argument("-q", "--quiet", action="store_true", help="只显示错误")
         if name == "serve":
-            sub.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
+            sub.add_argument("--port", type=int, default=8000, help="端口（默认 8000；0 表示任选一个空闲端口）")
     new = commands.add_parser("new", help="新建一篇文档（元数据已填好）")
     new.add_argument("--config", type=Path, default=Path("config.yml"), help="站点配置文件（默认 config.yml）")
     new.add_argument("--content", type=Path, default=Path("content"), help="内容目录（默认 content/）")
@@ -45,10 +44,9 @@ def main(argv: list[str] | None = None) -> int:
         return run_new(args)
     if args.command == "check":
         return run_check(args)
-    code = run_build(args)
-    if code or args.command == "build":
-        return code
-    return serve(args.output, args.port)
+    if args.command == "serve":
+        return serve.run(args)
+    return run_build(args)
 
 
 def run_build(args) -> int:
@@ -106,17 +104,6 @@ def run_check(args) -> int:
     errors, warnings = len(report.errors), len(report.warnings)
     print(f"检查完成：文档 {documents} 篇，错误 {errors} 个，警告 {warnings} 个。")
     return 1 if errors or (args.strict and warnings) else 0
-
-
-def serve(output: Path, port: int) -> int:
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(output))
-    with http.server.ThreadingHTTPServer(("127.0.0.1", port), handler) as server:
-        print(f"预览地址：http://127.0.0.1:{port}/ （按 Ctrl+C 停止）")
-        try:
-            server.serve_forever()
-        except KeyboardInterrupt:
-            pass
-    return 0
 
 
 if __name__ == "__main__":

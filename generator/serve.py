@@ -1,0 +1,159 @@
+"""`gongkai serve`: build, serve on 127.0.0.1, rebuild on change, reload the open page.
+
+The server reads output/ at request time, and a build swaps output/ in one step, so a half-built
+site is never served; after a failed build the last good site stays, and the page shows the
+same coded messages as the terminal.
+"""
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import sys
+import threading
+import time
+from pathlib import Path
+
+from watchdog.events import FileSystemEventHandler
+from watchdog.observers import Observer
+
+from .build import THEMES, build
+from .errors import BuildFailed
+
+RELOAD_PATH = "/__gongkai/"
+DEBOUNCE = 0.3  # seconds of quiet after the last change before rebuilding: editors save in bursts
+
+# Polls the build state; reloads on a new build, shows the messages of a failed one.
+RELOAD_JS = """(function () {
+  var seen = null;
+  function poll() {
+    fetch("/__gongkai/state", {cache: "no-store"}).then(function (r) { return r.json(); }).then(function (s) {
+      if (seen !== null && s.generation !== seen && !s.error) { location.reload(); return; }
+      seen = s.generation;
+      var box = document.getElementById("gongkai-build-error");
+      if (s.error) {
+        if (!box) {
+          box = document.createElement("div");
+          box.id = "gongkai-build-error";
+          box.setAttribute("role", "alert");
+          box.style.cssText = "position:fixed;left:0;right:0;top:0;z-index:1000;background:#fff;color:#000;" +
+            "border:4px solid #d4351c;padding:1rem;max-height:60vh;overflow:auto;white-space:pre-wrap;font:16px/1.6 monospace";
+          document.body.appendChild(box);
+        }
+        box.textContent = "构建失败，仍显示上一次成功构建的网站：\\n\\n" + s.error;
+      } else if (box) {
+        location.reload();
+      }
+    }).catch(function () {}).then(function () { setTimeout(poll, 500); });
+  }
+  poll();
+}());
+"""
+
+
+class State:
+    """The last build: a generation number that changes on every success, and the last failure."""
+
+    def __init__(self):
+        self.generation = 0
+        self.error: str | None = None
+        self.lock = threading.Lock()
+
+
+def rebuild(args, state: State) -> None:
+    with state.lock:
+        try:
+            result = build(args.config, args.content, args.output)
+        except BuildFailed as failed:
+            state.error = failed.report.format()
+            print(state.error, file=sys.stderr, flush=True)
+            print(f"构建失败：共 {len(failed.report.errors)} 个错误，继续显示上一次成功构建的网站。", file=sys.stderr, flush=True)
+            return
+        state.error = None
+        state.generation += 1
+        print(result.summary(), flush=True)
+
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    state: State
+    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
+                      ".js": "text/javascript", ".pf_meta": "application/octet-stream",
+                      ".pf_index": "application/octet-stream", ".pf_fragment": "application/octet-stream",
+                      ".pf_filter": "application/octet-stream", ".pagefind": "application/wasm",
+                      ".json": "application/json"}
+
+    def log_message(self, *args):
+        pass
+
+    def do_GET(self):
+        if self.path.startswith(RELOAD_PATH):
+            return self._own()
+        path = Path(self.translate_path(self.path))
+        page = path / "index.html" if path.is_dir() else path
+        if page.suffix == ".html" and page.is_file():
+            script = f'<script src="{RELOAD_PATH}reload.js"></script>'.encode()
+            body = page.read_bytes().replace(b"</body>", script + b"</body>", 1)
+            return self._send(200, "text/html; charset=utf-8", body)
+        return super().do_GET()
+
+    def _own(self):
+        if self.path.startswith(RELOAD_PATH + "state"):
+            body = json.dumps({"generation": self.state.generation, "error": self.state.error}, ensure_ascii=False)
+            return self._send(200, "application/json; charset=utf-8", body.encode())
+        return self._send(200, "text/javascript; charset=utf-8", RELOAD_JS.encode())
+
+    def _send(self, status: int, kind: str, body: bytes):
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.wfile.write(body)
+
+
+class _Changes(FileSystemEventHandler):
+    """Debounced: the rebuild starts once changes have stopped for DEBOUNCE seconds."""
+
+    def __init__(self, callback, only: set[Path] | None = None):
+        self.callback, self.only = callback, only
+        self.timer: threading.Timer | None = None
+
+    def on_any_event(self, event):
+        if event.is_directory and event.event_type == "modified":
+            return
+        if self.only is not None and Path(event.src_path).resolve() not in self.only:
+            return
+        if self.timer:
+            self.timer.cancel()
+        self.timer = threading.Timer(DEBOUNCE, self.callback)
+        self.timer.start()
+
+
+def run(args) -> int:
+    state = State()
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    rebuild(args, state)
+    if not args.output.is_dir():
+        args.output.mkdir()
+    handler = type("Handler", (_Handler,), {"state": state})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", args.port),
+                                             functools.partial(handler, directory=str(args.output.resolve())))
+    observer = Observer()
+    changes = _Changes(lambda: rebuild(args, state))
+    for folder in (args.content, THEMES, args.config.parent / "templates", args.config.parent / "static",
+                   args.config.parent / "themes"):
+        if folder.is_dir():
+            observer.schedule(changes, str(folder), recursive=True)
+    observer.schedule(_Changes(lambda: rebuild(args, state), {args.config.resolve()}),
+                      str(args.config.resolve().parent), recursive=False)
+    observer.start()
+    print(f"预览地址：http://127.0.0.1:{server.server_address[1]}/ （修改内容后自动重新生成并刷新页面；按 Ctrl+C 停止）",
+          flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        observer.stop()
+        server.server_close()
+    return 0
