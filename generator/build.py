@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
+from tqdm import tqdm
 
 from . import checks, disclosure, lint, markup, search
 from .config import Config, load_config
@@ -46,8 +48,10 @@ class BuildResult:
                 f"Pagefind 峰值内存 {self.index.peak_kib / 1024:.0f} MiB")
 
 
-def build(config_path: Path, content_dir: Path, output_dir: Path) -> BuildResult:
-    """Build the site into output_dir, or raise BuildFailed leaving output_dir untouched."""
+def build(config_path: Path, content_dir: Path, output_dir: Path, progress: bool = False) -> BuildResult:
+    """Build the site into output_dir, or raise BuildFailed leaving output_dir untouched.
+
+    With progress, a bar on the terminal for builds that take longer than a second."""
     started = time.perf_counter()
     clock = _Stages()
     report = Report()
@@ -73,7 +77,9 @@ def build(config_path: Path, content_dir: Path, output_dir: Path) -> BuildResult
     records = Staging(staging.root / search.RECORDS)  # scratch for the index, deleted before the swap
     try:
         pages = 0
-        for page in Renderer(site, env).pages():
+        pages_done = tqdm(Renderer(site, env).pages(), desc="生成页面", unit="页", delay=1, leave=False,
+                          disable=not (progress and sys.stderr.isatty()))
+        for page in pages_done:
             if page.search_record:
                 records.write(page.path, page.content, page.source)
                 continue

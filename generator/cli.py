@@ -51,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def run_build(args) -> int:
     try:
-        result = build(args.config, args.content, args.output)
+        result = build(args.config, args.content, args.output, progress=not args.quiet)
     except BuildFailed as failed:
         errors = failed.report.errors
         print(failed.report.format(), file=sys.stderr)
