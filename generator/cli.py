@@ -6,7 +6,7 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from . import serve
+from . import importer, serve
 from .build import build, check
 from .config import load_config
 from .errors import Report
@@ -38,8 +38,15 @@ def main(argv: list[str] | None = None) -> int:
     new.add_argument("--category", help="公开目录（完整路径，或唯一的目录名称）")
     new.add_argument("--agency", help="发布机构")
     new.add_argument("--date", help="发布日期（默认今天）")
+    imp = commands.add_parser("import", help="把旧系统导出的 CSV 或 JSONL 转成 content/ 中的文档")
+    imp.add_argument("source", type=Path, help="导出文件（.csv 或 .jsonl）")
+    imp.add_argument("--map", type=Path, required=True, help="映射文件（YAML），说明哪一列对应哪个字段")
+    imp.add_argument("--config", type=Path, default=Path("config.yml"), help="站点配置文件（默认 config.yml）")
+    imp.add_argument("--content", type=Path, default=Path("content"), help="内容目录（默认 content/）")
     args = parser.parse_args(argv)
 
+    if args.command == "import":
+        return run_import(args)
     if args.command == "new":
         return run_new(args)
     if args.command == "check":
@@ -94,6 +101,23 @@ def run_new(args) -> int:
         return 1
     index_no = next(line for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("索引号:"))
     print(f"已创建 {path}（{index_no}）。打开它，写上正文，然后运行 make。")
+    return 0
+
+
+def run_import(args) -> int:
+    report = Report()
+    config = load_config(args.config, report)
+    if config is None or report.errors:
+        print(report.format(), file=sys.stderr)
+        return 1
+    try:
+        outcome = importer.import_rows(config, args.source, importer.load_mapping(args.map), args.content)
+    except (importer.MappingError, OSError, ValueError) as exc:
+        print(f"无法导入：{exc}", file=sys.stderr)
+        return 2
+    for number, reason in outcome.refused:
+        print(f"{args.source}:{number}: 未导入：{reason}", file=sys.stderr)
+    print(f"导入完成：写入 {len(outcome.written)} 篇，未导入 {len(outcome.refused)} 行。")
     return 0
 
 
