@@ -32,3 +32,11 @@ def test_every_error_code_in_the_code_is_documented():
         start, end = int(low[1:]), int((high or low)[1:])
         documented |= {f"E{n:03d}" for n in range(start, end + 1)}
     assert codes and codes <= documented
+
+
+def test_editors_guide_explains_every_code():
+    guide = (Path(__file__).resolve().parents[2] / "docs/编辑指南.md").read_text(encoding="utf-8")
+    source = "".join(p.read_text(encoding="utf-8") for p in (Path(schema.__file__).parent).glob("*.py"))
+    codes = set(re.findall(r'"([EW]\d{3})"', source))
+    assert codes and {code for code in codes if f"| {code} |" not in guide} == set()
+    assert "docs/编辑指南.md" in README
