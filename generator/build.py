@@ -11,7 +11,7 @@ from pathlib import Path
 import jinja2
 from tqdm import tqdm
 
-from . import checks, disclosure, lint, markup, search
+from . import checks, disclosure, lint, markup, new, search
 from .config import Config, load_config
 from .content import load_documents
 from .errors import BuildFailed, Report
@@ -38,7 +38,8 @@ class BuildResult:
         modes = "，".join(f"{mode} {self.by_mode.get(mode, 0)}" for mode in
                          (disclosure.FULL, disclosure.ON_REQUEST, disclosure.WITHHELD))
         return (f"构建完成：文档 {self.documents} 篇（{modes}），"
-                f"页面 {self.pages} 个，文件 {self.files} 个，警告 {len(self.report.warnings)} 个，用时 {self.seconds:.2f} 秒")
+                f"页面 {self.pages} 个，文件 {self.files} 个，警告 {len(self.report.warnings)} 个，错误 0 个，"
+                f"用时 {self.seconds:.2f} 秒")
 
     def details(self) -> str:
         """Where the time went, and what the search index cost (for -v and the benchmark)."""
@@ -147,7 +148,8 @@ def check(config_path: Path, content_dir: Path) -> tuple[Report, int]:
     if report.errors:
         return report, len(documents)
     for doc in documents:
-        lint.lint(doc, markup.to_html(doc.body) if doc.body.strip() else "", content_dir, report)
+        lint.lint(doc, markup.to_html(doc.body) if doc.body.strip() else "", content_dir, report,
+                  config.index_scheme or new.DEFAULT_SCHEME)
     checks.check(build_site(config, disclosure.publishable(documents), build_date(config)), report)
     return report, len(documents)
 

@@ -64,7 +64,29 @@ class _Body(HTMLParser):
             self._heading[1] += data
 
 
-def lint(doc: Document, body_html: str, content_dir: Path, report: Report) -> None:
+def index_pattern(scheme: str, codes: list[str]) -> re.Pattern:
+    """The 索引号 scheme of config.yml as a pattern: one of the agencies' codes, a year, a sequence
+    of exactly the configured width."""
+    def piece(part: str) -> str:
+        if part == "{code}":
+            return "(?:" + "|".join(re.escape(c) for c in codes) + ")"
+        if part == "{year}":
+            return r"\d{4}"
+        if part.startswith("{seq"):
+            width = re.search(r":0?(\d+)d", part)
+            return rf"\d{{{width[1]}}}" if width else r"\d+"
+        return re.escape(part)
+    return re.compile("".join(piece(p) for p in re.split(r"(\{code\}|\{year\}|\{seq[^}]*\})", scheme)))
+
+
+def lint(doc: Document, body_html: str, content_dir: Path, report: Report, scheme: str | None = None) -> None:
+    if scheme:
+        codes = [a.code or a.slug for a in doc.agencies]
+        if not index_pattern(scheme, codes).fullmatch(doc.index_no):
+            example = scheme.format(code=codes[0], year=doc.date.year, seq=1)
+            report.warn(doc.source, doc.lines.get("index_no", 1), 1, "W209",
+                        f"索引号「{doc.index_no}」不符合 config.yml 中 index_scheme 的格式",
+                        f"应当像「{example}」这样；新文件用 make new 生成索引号。已经发布的文件不要改索引号。")
     line = doc.lines.get("doc_no", 1)
     if doc.doc_no:
         fixed = doc_no_problem(doc.doc_no)

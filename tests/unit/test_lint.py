@@ -68,6 +68,14 @@ def test_check_reports_lints_word_for_word_and_writes_nothing(site_root):
     assert check(site, "--strict").returncode == 1
 
 
+def test_index_numbers_follow_the_configured_scheme(site_root):
+    site = make_site(site_root, {"a.md": doc(index_no="csj-2024-1", date="2024-12-01")})
+    result = check(site)
+    assert result.stderr.splitlines() == [
+        "site/content/a.md:3:1: 警告[W209]: 索引号「csj-2024-1」不符合 config.yml 中 index_scheme 的格式",
+        "  提示：应当像「csj/2024-0000001」这样；新文件用 make new 生成索引号。已经发布的文件不要改索引号。"]
+
+
 def test_check_exit_codes(site_root):
     site = make_site(site_root, {"a.md": doc()})
     assert check(site).returncode == 0
