@@ -45,15 +45,41 @@ def rows(source: Path):
 
 def load_mapping(path: Path) -> dict:
     mapping = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    unknown = set(mapping) - {"fields", "defaults", "body", "body_format"}
+    unknown = set(mapping) - {"fields", "defaults", "body", "body_format", "scraped_table"}
     if unknown:
-        raise MappingError(f"映射文件中有未知的键：{'、'.join(sorted(unknown))}（可用：fields、defaults、body、body_format）")
+        raise MappingError(f"映射文件中有未知的键：{'、'.join(sorted(unknown))}"
+                           "（可用：fields、defaults、body、body_format、scraped_table）")
     for key in list(mapping.get("fields", {})) + list(mapping.get("defaults", {})):
         if key not in schema.BY_KEY:
             raise MappingError(f"映射文件中的字段「{key}」不是文档字段")
     if mapping.get("body_format", "html") not in ("html", "text"):
         raise MappingError("body_format 只能是 html 或 text")
     return mapping
+
+
+# Labels of the metadata table scraped pages carry at the top of their text
+# (「索引号 | 1560037521/dsjj/2021-0000065 | 公开目录 | 规划计划 |」, or label and value split by spaces).
+_LABELS = {"索引号": "索引号", "公开目录": "公开目录", "发布机构": "发布机构", "发布日期": "发布日期",
+           "公开方式": "公开方式", "文号": "文号", "标题": "标题", "成文日期": "成文日期"}
+_LABEL = re.compile(r"(索引号|公开目录|发布机构|发布日期|成文日期|公开方式|文号|标\s*题)")
+
+
+def scraped_table(text: str) -> tuple[dict, str]:
+    """Metadata read from a scraped table at the top of a page's text, and the text without it."""
+    found: dict[str, str] = {}
+    kept = []
+    for number, line in enumerate(text.splitlines()):
+        flat = re.sub(r"[\u00a0\u3000\t]", " ", line).strip()
+        if number < 20 and _LABEL.match(flat):
+            parts = _LABEL.split(flat)
+            for label, value in zip(parts[1::2], parts[2::2]):
+                value = value.strip(" |:：")
+                key = _LABELS[re.sub(r"\s", "", label)]
+                if value and key not in found:
+                    found[key] = value
+            continue
+        kept.append(line)
+    return found, "\n".join(kept)
 
 
 def body_markdown(value: str, kind: str) -> str:
@@ -74,10 +100,22 @@ def import_rows(config: Config, source: Path, mapping: dict, content_dir: Path) 
     agencies = {a.name for a in config.agencies}
     seen = {p.stem for p in content_dir.rglob("*.md")} if content_dir.is_dir() else set()
     fields, defaults = mapping.get("fields", {}), mapping.get("defaults", {})
+    leaves = {}
+    for c in config.all_categories():
+        leaves[c.name] = c.key if c.name not in leaves else None  # a leaf name that is not unique names nothing
     for number, record in rows(source):
         meta = {}
         for key, value in defaults.items():
             meta[schema.BY_KEY[key].zh] = str(value)
+        body_source = str(record.get(mapping.get("body", ""), "") or "")
+        if mapping.get("scraped_table"):
+            plain = _lines(body_source) if mapping.get("body_format", "html") == "html" else body_source
+            table, rest = scraped_table(plain)
+            if table.get("公开目录") and table["公开目录"] not in categories:
+                table["公开目录"] = leaves.get(table["公开目录"]) or meta.get("公开目录", "")
+            meta.update({k: v for k, v in table.items() if v})
+            if mapping.get("body_format", "html") == "text":
+                body_source = rest
         for key, column in fields.items():
             value = record.get(column)
             if value not in (None, ""):
@@ -101,10 +139,16 @@ def import_rows(config: Config, source: Path, mapping: dict, content_dir: Path) 
         path = content_dir / meta["公开目录"] / f"{name}.md"
         path.parent.mkdir(parents=True, exist_ok=True)
         front = "\n".join(f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in meta.items())
-        body = body_markdown(str(record.get(mapping.get("body", ""), "") or ""), mapping.get("body_format", "html"))
+        body = body_markdown(body_source, mapping.get("body_format", "html"))
         path.write_text(f"---\n{front}\n---\n\n{body}", encoding="utf-8")
         outcome.written.append(path)
     return outcome
+
+
+def _lines(html_text: str) -> str:
+    """An HTML body as text, one line per paragraph, table row or line break."""
+    broken = re.sub(r"(?i)</(p|div|li|tr|h[1-6])>|<br\s*/?>", "\n", markup.sanitize(html_text))
+    return markup.text(broken)
 
 
 def _date_part(value: str) -> str:

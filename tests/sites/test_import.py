@@ -93,3 +93,44 @@ def test_bad_mapping_is_explained(tmp_path):
     source.write_text(json.dumps({"t": "x"}) + "\n", encoding="utf-8")
     result = run_import(tmp_path, source, CONFIG_GOV, "fields: {题目: t}\n")
     assert result.returncode == 2 and result.stderr == "无法导入：映射文件中的字段「题目」不是文档字段\n"
+
+
+SEED_CONFIG = """\
+name: 导入测试
+base_url: https://example.gov.cn/
+agencies: [{name: 兰山区方城镇, slug: fcz, code: lanshanqufczzf}, {name: 临沂市大数据局, slug: dsjj, code: 1560037521/dsjj}]
+categories:
+  - {name: 法定主动公开内容, slug: fd, children: [{name: 规划计划, slug: gh}, {name: 其他, slug: qt}]}
+"""
+
+
+def test_seed_pages_as_exports_with_their_scraped_metadata_tables(tmp_path, shared):
+    """JSONL with text bodies and CSV with HTML bodies, made from seeds 000 and 004, whose only
+    metadata is the table scraped at the top of the page."""
+    seeds = [(shared / "seeds" / name).read_text(encoding="utf-8")
+             for name in ("000_38a06af141a3a13c.txt", "004_f90591fa5374444a.txt")]
+    mapping = "defaults: {公开目录: 法定主动公开内容/其他, 公开方式: 主动公开}\nbody: body\nscraped_table: true\n"
+    jsonl = tmp_path / "seeds.jsonl"
+    jsonl.write_text("".join(json.dumps({"body": s}, ensure_ascii=False) + "\n" for s in seeds), encoding="utf-8")
+    result = run_import(tmp_path, jsonl, SEED_CONFIG, mapping + "body_format: text\n")
+    assert result.stdout == "导入完成：写入 2 篇，未导入 0 行。\n", result.stderr
+    fcz = (tmp_path / "content/法定主动公开内容/其他/lanshanqufczzf-2021-0000679.md").read_text(encoding="utf-8")
+    assert fcz.startswith('---\n标题: "方城镇2021年政务公开实施方案"\n索引号: "lanshanqufczzf/2021-0000679"\n'
+                          '公开目录: "法定主动公开内容/其他"\n发布机构: "兰山区方城镇"\n发布日期: "2021-07-24"\n公开方式: "主动公开"\n---')
+    dsjj = (tmp_path / "content/法定主动公开内容/规划计划/1560037521-dsjj-2021-0000065.md").read_text(encoding="utf-8")
+    assert '标题: "2021年临沂市大数据局政务公开工作要点"' in dsjj and '公开目录: "法定主动公开内容/规划计划"' in dsjj
+    assert "索引号 |" not in dsjj  # the scraped table is metadata now, not body text
+
+    # The same pages as a CSV export with HTML bodies, into a second column.
+    export = tmp_path / "seeds.csv"
+    with export.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(["body"])
+        for seed in seeds:
+            writer.writerow(["".join(f"<p>{line}</p>" for line in seed.splitlines() if line.strip())])
+    second = tmp_path / "second"
+    second.mkdir()
+    result = run_import(second, export, SEED_CONFIG, mapping)
+    assert result.stdout == "导入完成：写入 2 篇，未导入 0 行。\n", result.stderr
+    report, documents = check(second / "config.yml", second / "content")
+    assert documents == 2 and report.errors == []
