@@ -161,6 +161,11 @@ def build_date(config: Config) -> dt.date:
         return dt.datetime.fromtimestamp(int(epoch), dt.timezone(dt.timedelta(hours=8))).date()
     if config.build_date:
         return dt.date.fromisoformat(config.build_date)
+    return today()
+
+
+def today() -> dt.date:
+    """Today in China (UTC+8), whatever the machine's clock zone."""
     return dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date()
 
 

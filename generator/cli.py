@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
 from pathlib import Path
 
 from . import importer, serve
-from .build import build, check
+from .build import build, check, today
 from .config import load_config
 from .errors import Report
 from .new import NewFailed, create
@@ -75,11 +74,19 @@ def run_build(args) -> int:
     return 0
 
 
-def run_new(args) -> int:
+def _config(args):
+    """config.yml for the commands that only read it; None after printing its problems."""
     report = Report()
     config = load_config(args.config, report)
     if config is None or report.errors:
         print(report.format(), file=sys.stderr)
+        return None
+    return config
+
+
+def run_new(args) -> int:
+    config = _config(args)
+    if config is None:
         return 1
     values = {}
     for name, label in (("title", "标题"), ("category", "公开目录"), ("agency", "发布机构")):
@@ -90,7 +97,7 @@ def run_new(args) -> int:
             print(f"请给出{label}（--{name}）。", file=sys.stderr)
             return 2
         values[name] = value
-    date = parse_date(args.date) if args.date else dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date()
+    date = parse_date(args.date) if args.date else today()
     if date is None:
         print(f"发布日期「{args.date}」不是有效的日期。", file=sys.stderr)
         return 2
@@ -105,10 +112,8 @@ def run_new(args) -> int:
 
 
 def run_import(args) -> int:
-    report = Report()
-    config = load_config(args.config, report)
-    if config is None or report.errors:
-        print(report.format(), file=sys.stderr)
+    config = _config(args)
+    if config is None:
         return 1
     try:
         outcome = importer.import_rows(config, args.source, importer.load_mapping(args.map), args.content)

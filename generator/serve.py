@@ -11,7 +11,6 @@ import http.server
 import json
 import sys
 import threading
-import time
 from pathlib import Path
 
 from watchdog.events import FileSystemEventHandler
