@@ -52,18 +52,16 @@ def first_results_bytes(site: Path) -> dict:
     with serve(site) as address, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
         page = browser.new_page()
-
-        def count(response):
+        responses = []
+        page.on("response", lambda response: responses.append(response))
+        page.goto(address + "search/?q=" + QUERY)
+        page.wait_for_function("() => document.querySelectorAll('#search-results > li').length > 0")
+        shown = len(responses)  # everything requested before the first results appeared
+        for response in responses[:shown]:
             path = response.url.removeprefix(address)
             kind = ("index chunks" if "/index/" in path else "fragments" if "/fragment/" in path else
                     "filters" if "/filter/" in path else "pagefind runtime" if path.startswith("pagefind/") else "page")
-            try:
-                sizes[kind] = sizes.get(kind, 0) + len(response.body())
-            except Exception:  # a response without a body (a redirect) costs only headers
-                pass
-        page.on("response", count)
-        page.goto(address + "search/?q=" + QUERY)
-        page.wait_for_function("() => document.querySelectorAll('#search-results > li').length > 0")
+            sizes[kind] = sizes.get(kind, 0) + len(response.body())  # bodies as sent (Pagefind's are gzip already)
         browser.close()
     return sizes
 
