@@ -56,17 +56,10 @@ def build(config_path: Path, content_dir: Path, output_dir: Path, progress: bool
     started = time.perf_counter()
     clock = _Stages()
     report = Report()
-    config = load_config(config_path, report)
-    theme = _theme_dir(config, report) if config else None
-    if config is None or report.errors:
-        raise BuildFailed(report)
-
     # Every document is read and checked before anything is rendered.
-    documents = load_documents(config, content_dir, report)
-    form = _guide_form(config, content_dir, report)
+    config, theme, documents, form = _read(config_path, content_dir, report)
     if report.errors:
         raise BuildFailed(report)
-
     clock.done("读取")
 
     published = disclosure.publishable(documents)
@@ -140,11 +133,7 @@ class _Stages:
 def check(config_path: Path, content_dir: Path) -> tuple[Report, int]:
     """Everything build validates, plus the lints, writing nothing: (report, documents read)."""
     report = Report()
-    config = load_config(config_path, report)
-    if config is None or (config and _theme_dir(config, report) is None) or report.errors:
-        return report, 0
-    documents = load_documents(config, content_dir, report)
-    _guide_form(config, content_dir, report)
+    config, _theme, documents, _form = _read(config_path, content_dir, report)
     if report.errors:
         return report, len(documents)
     for doc in documents:
@@ -152,6 +141,15 @@ def check(config_path: Path, content_dir: Path) -> tuple[Report, int]:
                   config.index_scheme or new.DEFAULT_SCHEME)
     checks.check(build_site(config, disclosure.publishable(documents), build_date(config)), report)
     return report, len(documents)
+
+
+def _read(config_path: Path, content_dir: Path, report: Report):
+    """Config, theme folder, documents and the guide's form; content is read only if config is usable."""
+    config = load_config(config_path, report)
+    theme = _theme_dir(config, report) if config else None
+    if config is None or report.errors:
+        return config, theme, [], None
+    return config, theme, load_documents(config, content_dir, report), _guide_form(config, content_dir, report)
 
 
 def build_date(config: Config) -> dt.date:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import html
+import io
 import json
 import re
 from dataclasses import dataclass, field
@@ -39,8 +40,12 @@ def rows(source: Path):
             if line.strip():
                 yield number, json.loads(line)
     else:
-        for number, record in enumerate(csv.DictReader(text.splitlines()), 2):
-            yield number, record
+        # A reader over the whole text, not its lines: an HTML body in a CSV cell may hold line breaks.
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        start = 2  # the line a record begins on, after the header
+        for record in reader:
+            yield start, record
+            start = reader.line_num + 1
 
 
 def load_mapping(path: Path) -> dict:

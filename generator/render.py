@@ -80,6 +80,7 @@ class Renderer:
         self.site, self.env = site, env
         self.base_path = urlsplit(site.config.base_url).path
         self.domain = urlsplit(site.config.base_url).hostname
+        self.categories = {c.key: c for c in site.config.all_categories()}
 
     def pages(self) -> Iterator[Page]:
         """Every page of the site, in a fixed order."""
@@ -156,8 +157,7 @@ class Renderer:
                                  docs=docs[(number - 1) * size: number * size], pagination=pagination, **context)
 
     def category_crumbs(self, category: Category) -> list[tuple[str, str]]:
-        by_key = {c.key: c for c in self.site.config.all_categories()}
-        return [(name, category_url(by_key["/".join(category.path[: i + 1])]))
+        return [(name, category_url(self.categories["/".join(category.path[: i + 1])]))
                 for i, name in enumerate(category.path[:-1])]
 
     def document(self, doc: Document) -> Iterator[Page]:

@@ -26,8 +26,3 @@ def as_of(doc: Document, today: dt.date) -> Document:
 
 def is_normative(doc: Document) -> bool:
     return doc.category.name in NORMATIVE
-
-
-def kind(doc: Document) -> str | None:
-    """规章 or 行政规范性文件, or None."""
-    return doc.category.name if is_normative(doc) else None
