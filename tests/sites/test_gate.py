@@ -20,12 +20,14 @@ WITHHELD = {
     "body": "CANARY-WITHHELD-BODY-3d9a",
     "summary": "CANARY-WITHHELD-SUMMARY-a41b",
     "attachment": "CANARY-WITHHELD-ATTACHMENT-77c1",
+    "report": "CANARY-WITHHELD-REPORT-6b1e",
 }
 ON_REQUEST = {
     "body": "CANARY-REQUEST-BODY-e5d2",
     "summary": "CANARY-REQUEST-SUMMARY-0b6f",
     "keyword": "CANARY-REQUEST-KEYWORD-9a3c",
     "attachment": "CANARY-REQUEST-ATTACHMENT-2f8d",
+    "report": "90909090",  # a 年报 number: its tables and CSV files stay in the building too
 }
 
 
@@ -44,6 +46,11 @@ def canary_site(root: Path):
                                  解读对象=f"csj/{WITHHELD['index']}"),
         "replaced.md": doc(title="旧文件", index_no="csj/2024-0000005", validity="废止",
                            替代文件=f"csj/{WITHHELD['index']}"),
+        # Annual reports write tables and CSV files: withheld, none of it; on request, metadata only.
+        "withheld/report.md": doc(title=f"年报 {WITHHELD['report']}", index_no=f"csj/{WITHHELD['report']}",
+                                  mode="不予公开", 年报="{年度: 2023, 行政许可: 3}"),
+        "request-report.md": doc(title="依申请公开的年报", index_no="csj/2024-0000006", mode="依申请公开",
+                                 年报=f"{{年度: 2023, 行政许可: {ON_REQUEST['report']}}}"),
     })
     (site.content / "withheld/secret.txt").write_text(WITHHELD["attachment"], encoding="utf-8")
     (site.content / "request.txt").write_text(ON_REQUEST["attachment"], encoding="utf-8")

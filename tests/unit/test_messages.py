@@ -148,3 +148,13 @@ def test_unknown_theme(site_root):
     site = make_site(site_root, config=CONFIG + "theme: fancy\n")
     assert site.build_fails() == [
         "site/config.yml:1:1: 错误[E008]: 找不到主题「fancy」\n  提示：theme 写 themes/ 下的主题目录名，例如 default。"]
+
+
+def test_search_index_failure(site_root, monkeypatch):
+    import pagefind_bin_extended
+    from pathlib import Path
+    monkeypatch.setattr(pagefind_bin_extended, "get_executable", lambda: Path("/bin/false"))
+    site = make_site(site_root, {"a.md": doc()})
+    assert site.build_fails() == [
+        "site/config.yml:1:1: 错误[E010]: Pagefind 建立索引失败：\n  提示：检查 Pagefind 是否已随 Gongkai 安装（pip install -e .）。"]
+    assert not site.output.exists()
