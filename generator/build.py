@@ -2,16 +2,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
+import resource
+import shutil
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
 from tqdm import tqdm
 
-from . import checks, disclosure, lint, markup, new, search
+from . import checks, disclosure, lint, markup, new, search, workers
+from .cache import Cache, State, generator_hash
 from .config import Config, load_config
 from .content import load_documents
 from .errors import BuildFailed, Report
@@ -33,31 +38,57 @@ class BuildResult:
     stages: dict  # stage name → seconds, in pipeline order
     index: search.IndexStats
     base_url: str
+    rendered: int = 0  # render jobs run in this build
+    reused: int = 0  # render jobs whose files the last build made, reused
+    unchanged: bool = False  # nothing changed since the last build; output/ left as it was
+    cache_damaged: bool = False  # the build cache could not be read back and was ignored
 
     def summary(self) -> str:
         modes = "，".join(f"{mode} {self.by_mode.get(mode, 0)}" for mode in
                          (disclosure.FULL, disclosure.ON_REQUEST, disclosure.WITHHELD))
-        return (f"构建完成：文档 {self.documents} 篇（{modes}），"
+        line = (f"构建完成：文档 {self.documents} 篇（{modes}），"
                 f"页面 {self.pages} 个，文件 {self.files} 个，警告 {len(self.report.warnings)} 个，错误 0 个，"
                 f"用时 {self.seconds:.2f} 秒")
+        if self.unchanged:
+            line += "（内容、模板和配置都没有变化，网站保持原样）"
+        if self.cache_damaged:
+            line = "构建缓存已损坏，已忽略并完整重新构建。\n" + line
+        return line
 
     def details(self) -> str:
         """Where the time went, and what the search index cost (for -v and the benchmark)."""
         stages = "，".join(f"{name} {seconds:.2f} 秒" for name, seconds in self.stages.items())
         return (f"各阶段：{stages}\n"
+                f"页面组：重新生成 {self.rendered} 组，沿用上次 {self.reused} 组\n"
                 f"搜索索引：{self.index.pages} 篇，{self.index.files} 个文件，{self.index.bytes / 1048576:.1f} MiB，"
+                f"{self.index.shards} 个分片（本次重建 {self.index.rebuilt} 个），"
                 f"Pagefind 峰值内存 {self.index.peak_kib / 1024:.0f} MiB")
 
 
-def build(config_path: Path, content_dir: Path, output_dir: Path, progress: bool = False) -> BuildResult:
+def build(config_path: Path, content_dir: Path, output_dir: Path, progress: bool = False,
+          processes: int | None = None, background_cleanup: bool = False) -> BuildResult:
     """Build the site into output_dir, or raise BuildFailed leaving output_dir untouched.
 
+    What the last build made is reused where its inputs did not change (generator/cache.py).
     With progress, a bar on the terminal for builds that take longer than a second."""
     started = time.perf_counter()
     clock = _Stages()
     report = Report()
-    # Every document is read and checked before anything is rendered.
-    config, theme, documents, form = _read(config_path, content_dir, report)
+    processes = processes or os.cpu_count() or 1
+    cache = Cache(output_dir)
+    generator = generator_hash()
+    config = load_config(config_path, report)
+    theme = _theme_dir(config, report) if config else None
+    if config is None or report.errors:
+        raise BuildFailed(report)
+    inputs = _Inputs(config, theme, content_dir)
+    last = cache.last(generator)
+    if last and last[0] == inputs.fingerprint and output_dir.is_dir():
+        return _unchanged(last[1], report, started, config)
+    state = cache.load(generator)
+    documents_cache = state.documents if state.config == inputs.config else {}
+    documents = load_documents(config, content_dir, report, documents_cache)
+    form = _guide_form(config, content_dir, report)
     if report.errors:
         raise BuildFailed(report)
     clock.done("读取")
@@ -66,19 +97,44 @@ def build(config_path: Path, content_dir: Path, output_dir: Path, progress: bool
     site = build_site(config, published, build_date(config))
     checks.check(site, report)
     env = environment([config.root / "templates", theme / "templates"])
+    shards = search.plan_shards(site.documents, config.search_shard_size)
+    jobs = Renderer(site, env, tuple(shards)).jobs()
+    keys = [hashlib.sha256(f"{inputs.rendering}|{job.id}|{job.inputs!r}".encode()).hexdigest() for job in jobs]
+    clock.done("整理")
 
     staging = Staging(output_dir)
-    records = Staging(staging.root / search.RECORDS)  # scratch for the index, deleted before the swap
+    done_jobs, done_shards = {}, {}
+    indexing = None
     try:
-        pages = 0
-        pages_done = tqdm(Renderer(site, env).pages(), desc="生成页面", unit="页", delay=1, leave=False,
-                          disable=not (progress and sys.stderr.isatty()))
-        for page in pages_done:
-            if page.search_record:
-                records.write(page.path, page.content, page.source)
-                continue
-            staging.write(page.path, page.content, page.source)
-            pages += 1
+        todo, reuse = [], {}
+        for i, job in enumerate(jobs):
+            previous = state.jobs.get(job.id)
+            if (previous and previous[0] == keys[i] and _intact(output_dir, previous[1])
+                    and (not job.record or cache.record(keys[i]).is_file())):
+                reuse[i] = previous
+            else:
+                todo.append(i)
+        bar = tqdm(total=len(todo), desc="生成页面", unit="组", delay=1, leave=False,
+                   disable=not (progress and sys.stderr.isatty()))
+        finished = {}
+        for done in workers.run(jobs, keys, todo, staging.root, cache.record, _template_location, processes):
+            finished[done.index] = done
+            bar.update()
+        bar.close()
+        clock.done("生成页面")
+        record_keys = {doc.url: keys[i] for i, job in enumerate(jobs) if job.record
+                       for doc in [site.by_index[job.id.removeprefix("doc:")]]}
+        # Pagefind works on the changed shards while this process links the unchanged pages.
+        indexing = _Indexing(shards, record_keys, state, cache, staging, output_dir, processes)
+        for i, job in enumerate(jobs):  # in job order, so that messages do not depend on timing
+            if i in reuse:
+                for path, source, *_ in reuse[i][1]:
+                    staging.link(path, output_dir / path, source)
+                done_jobs[job.id] = reuse[i]
+            else:
+                for path, source, *_ in finished[i].files:
+                    staging.register(path, source)
+                done_jobs[job.id] = (keys[i], finished[i].files)
         for rel, path in _static_files(config, theme):
             staging.copy("static/" + rel, path, str(path))
         if form:
@@ -87,34 +143,160 @@ def build(config_path: Path, content_dir: Path, output_dir: Path, progress: bool
             for attachment in doc.attachments:
                 if "files/" + attachment.rel not in staging.written:
                     staging.copy("files/" + attachment.rel, attachment.source, str(doc.source))
-        clock.done("生成页面")
-        index = search.build_index(records.root, staging.root / search.BUNDLE, expected_pages=len(site.documents))
-        records.discard()
+        clock.done("写入页面")
+        index = indexing.finish(done_shards)
         clock.done("建立索引")
-        staging.commit()
+        cache.forget()
+        staging.commit(background=background_cleanup)
         clock.done("替换输出")
     except DoubleWrite as exc:
-        staging.discard()
+        _abandon(indexing, staging)
         report.add(exc.second, 1, 1, "E119", f"生成的文件 {exc.path} 与 {report.display(exc.first)} 生成的文件重名",
                    "两个来源不能生成同一个网址：修改其中一个的索引号或目录 slug。")
         raise BuildFailed(report) from None
-    except jinja2.TemplateError as exc:
-        staging.discard()
-        name, line = _template_location(exc)
-        report.add(name, line, 1, "E009", f"模板错误：{exc.message}", "检查站点 templates/ 中覆盖的模板文件。")
+    except workers.RenderFailed as exc:
+        _abandon(indexing, staging)
+        report.add(exc.template, exc.line, 1, "E009", f"模板错误：{exc.message}", "检查站点 templates/ 中覆盖的模板文件。")
         raise BuildFailed(report) from None
     except search.SearchIndexFailed as exc:
-        staging.discard()
+        _abandon(indexing, staging)
         report.add(config.path, 1, 1, "E010", str(exc), "检查 Pagefind 是否已随 Gongkai 安装（pip install -e .）。")
         raise BuildFailed(report) from None
     except BaseException:
-        staging.discard()
+        _abandon(indexing, staging)
         raise
     by_mode: dict[str, int] = {}
     for doc in documents:
         by_mode[doc.mode] = by_mode.get(doc.mode, 0) + 1
-    return BuildResult(len(documents), by_mode, pages, len(staging.written) + index.files,
-                       time.perf_counter() - started, report, clock.stages, index, config.base_url)
+    pages = sum(1 for path in staging.written if path.endswith(".html") and not path.startswith(search.BUNDLE + "/"))
+    result = BuildResult(len(documents), by_mode, pages, len(staging.written), time.perf_counter() - started,
+                         report, clock.stages, index, config.base_url,
+                         rendered=len(todo), reused=len(jobs) - len(todo), cache_damaged=cache.damaged)
+    state.fingerprint, state.config, state.documents = inputs.fingerprint, inputs.config, documents_cache
+    state.jobs, state.shards = done_jobs, done_shards
+    state.summary = {"documents": result.documents, "by_mode": by_mode, "pages": pages, "files": result.files,
+                     "index": index, "warnings": [(os.path.abspath(p.path), p.line, p.col, p.code, p.message, p.hint)
+                                                  for p in report.warnings]}
+    cache.save(state)
+    cache.prune_records(set(record_keys.values()))
+    return result
+
+
+class _Indexing:
+    """Every search shard: reused where its records did not change, else indexed again by
+    Pagefind in the background, several at a time (each Pagefind is one process of bounded size)."""
+
+    def __init__(self, shards: dict, record_keys: dict, state: State, cache: Cache, staging: Staging,
+                 output_dir: Path, processes: int):
+        self.shards, self.state, self.staging, self.output_dir = shards, state, staging, output_dir
+        self.pages = len(record_keys)
+        self.scratch = staging.root / search.RECORDS
+        self.bundle = staging.root / search.BUNDLE
+        self.todo, self.keys = [], {}
+        for number, (name, docs) in enumerate(shards.items()):
+            records = [(doc.url, record_keys[doc.url]) for doc in docs]
+            self.keys[name] = search.shard_key(name, number == 0, records)
+            previous = state.shards.get(name)
+            if previous and previous[0] == self.keys[name] and _intact(output_dir, previous[1]):
+                continue
+            for url, record in records:
+                target = self.scratch / name / url / "index.html"
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.link(cache.record(record), target)
+            self.todo.append((name, len(docs), number == 0))
+        self.pool = ThreadPoolExecutor(max_workers=processes)
+        self.running = [self.pool.submit(search.build_shard, self.scratch / name, self.bundle / name, count, primary)
+                        for name, count, primary in self.todo]
+
+    def finish(self, done: dict) -> search.IndexStats:
+        self.wait()
+        shutil.rmtree(self.scratch, ignore_errors=True)
+        rebuilt = {name for name, _count, _primary in self.todo}
+        for name in self.shards:
+            if name not in rebuilt:
+                previous = self.state.shards[name]
+                for path, source, *_ in previous[1]:
+                    self.staging.link(path, self.output_dir / path, source)
+                done[name] = previous
+                continue
+            files = []
+            for path in sorted((self.bundle / name).rglob("*")):
+                if path.is_file():
+                    rel = path.relative_to(self.staging.root).as_posix()
+                    self.staging.register(rel, "search index")
+                    st = path.stat()
+                    files.append((rel, "search index", st.st_ino, st.st_size, st.st_mtime_ns))
+            done[name] = (self.keys[name], tuple(files))
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss if self.todo else 0
+        files = [f for name in self.shards for f in done[name][1]]
+        return search.IndexStats(self.pages, len(files), sum(f[3] for f in files), peak, len(self.shards),
+                                 len(self.todo))
+
+    def wait(self) -> None:
+        self.pool.shutdown(wait=True)
+        for future in self.running:
+            future.result()  # raises SearchIndexFailed
+
+
+def _abandon(indexing: _Indexing | None, staging: Staging) -> None:
+    """A failed build: let any Pagefind finish writing before its folder is removed."""
+    if indexing is not None:
+        indexing.pool.shutdown(wait=True)
+    staging.discard()
+
+
+def _intact(output_dir: Path, files: tuple) -> bool:
+    """The previous build's files are still there as it wrote them (same inode, size, time)."""
+    try:
+        for path, _source, ino, size, mtime in files:
+            st = os.stat(output_dir / path)
+            if (st.st_ino, st.st_size, st.st_mtime_ns) != (ino, size, mtime):
+                return False
+    except OSError:
+        return False
+    return True
+
+
+class _Inputs:
+    """Hashes of what a build reads: all of it (for the no-change check), config.yml (for the
+    parsed documents) and what every page is rendered with (for each page's key)."""
+
+    def __init__(self, config: Config, theme: Path, content_dir: Path):
+        config_bytes = config.path.read_bytes()
+        self.config = hashlib.sha256(config_bytes).hexdigest()
+        look = _tree_hash([theme, config.root / "templates", config.root / "static"])
+        date = build_date(config).isoformat()
+        self.rendering = hashlib.sha256(f"{self.config}|{look}|{date}".encode()).hexdigest()
+        self.fingerprint = hashlib.sha256(
+            f"{self.rendering}|{_tree_hash([content_dir])}|{content_dir.resolve()}".encode()).hexdigest()
+
+
+def _tree_hash(roots: list[Path]) -> str:
+    digest = hashlib.sha256()
+    for root in roots:
+        digest.update(f"\0{root}\0".encode())
+        if not root.is_dir():
+            continue
+        for folder, dirs, names in os.walk(root):
+            dirs.sort()
+            for name in sorted(names):
+                path = os.path.join(folder, name)
+                digest.update(path.encode("utf-8", "surrogateescape") + b"\0")
+                try:
+                    with open(path, "rb") as f:
+                        digest.update(hashlib.sha256(f.read()).digest())
+                except OSError:
+                    digest.update(b"?")
+    return digest.hexdigest()
+
+
+def _unchanged(summary: dict, report: Report, started: float, config: Config) -> BuildResult:
+    """Nothing the site is made of changed since the last build: output/ stands as it is."""
+    for path, line, col, code, message, hint in summary["warnings"]:
+        report.warn(path, line, col, code, message, hint)
+    return BuildResult(summary["documents"], summary["by_mode"], summary["pages"], summary["files"],
+                       time.perf_counter() - started, report, {"检查变化": time.perf_counter() - started},
+                       summary["index"], config.base_url, unchanged=True)
 
 
 class _Stages:

@@ -15,6 +15,7 @@ SITE_KEYS = {
     "theme": (False, "default", "主题名称，对应 themes/ 下的目录"),
     "page_size": (False, "20", "列表页每页显示的文档数"),
     "latest_count": (False, "10", "首页「最新文件」显示的文档数"),
+    "search_shard_size": (False, "400", "搜索索引每个分片最多收录的文档数（越小，构建时内存越少，搜索时请求越多）"),
     "apply_url": (False, None, "依申请公开条目中「如何申请」链接的地址（通常是政府信息公开指南）"),
     "site_id": (False, None, "网站标识码（政府网站发展指引要求的 SiteIDCode），写在每页的 meta 标签中"),
     "contact": (False, None, "无障碍声明中的联系方式（电话或电子邮箱），读者可以反馈访问中遇到的障碍"),
@@ -103,6 +104,7 @@ class Config:
     theme: str
     page_size: int
     latest_count: int
+    search_shard_size: int
     apply_url: str | None
     contact: str | None
     site_id: str | None
@@ -215,6 +217,7 @@ def load_config(path: Path, report: Report) -> Config | None:
         theme=r.text(site, "theme", SITE_KEYS, "站点配置") or "default",
         page_size=r.number(site, "page_size", "站点配置"),
         latest_count=r.number(site, "latest_count", "站点配置"),
+        search_shard_size=r.number(site, "search_shard_size", "站点配置"),
         apply_url=r.text(site, "apply_url", SITE_KEYS, "站点配置"),
         contact=r.text(site, "contact", SITE_KEYS, "站点配置"),
         site_id=r.text(site, "site_id", SITE_KEYS, "站点配置"),

@@ -1,7 +1,10 @@
 """content/ → Documents: a sorted walk, every field of every file checked, all problems collected."""
 from __future__ import annotations
 
+import dataclasses
 import difflib
+import hashlib
+import os
 import re
 from pathlib import Path
 
@@ -28,20 +31,40 @@ def source_files(content_dir: Path) -> list[Path]:
     return sorted(found, key=lambda p: p.relative_to(content_dir).as_posix())
 
 
-def load_documents(config: Config, content_dir: Path, report: Report) -> list[Document]:
-    """Read every document; problems go into `report`; cross-document rules checked last."""
+def load_documents(config: Config, content_dir: Path, report: Report,
+                   cache: dict | None = None) -> list[Document]:
+    """Read every document; problems go into `report`; cross-document rules checked last.
+
+    `cache` maps a file to what reading it gave last time (Parsed); a file whose bytes and
+    attachments are unchanged is not parsed again, its warnings are reported again, and the
+    dict is updated in place with this build's entries."""
     if not content_dir.is_dir():
         report.add(content_dir, 1, 1, "E100", "找不到内容目录", "创建 content/ 目录，或用 --content 指定内容目录。")
         return []
-    reader = _DocumentReader(config, content_dir.resolve(), report)
+    reader = _DocumentReader(config, content_dir.resolve(), report, {} if cache is None else cache)
     documents = [doc for path in source_files(content_dir) if (doc := reader.read(path))]
     _check_references(reader.index_numbers, documents, report)
+    if cache is not None:
+        cache.clear()
+        cache.update(reader.parsed)
     return documents
 
 
+@dataclasses.dataclass(frozen=True)
+class Parsed:
+    """What reading one file gave, kept in the build cache (the document without config objects)."""
+
+    digest: str  # sha256 of the file's bytes
+    attachments: tuple  # (path, size, mtime_ns) of each attachment: a changed file changes the page
+    document: Document  # category as its key, agencies as their names
+    warnings: tuple  # (absolute path, line, col, code, message, hint)
+    index_numbers: tuple
+
+
 class _DocumentReader:
-    def __init__(self, config: Config, content_dir: Path, report: Report):
+    def __init__(self, config: Config, content_dir: Path, report: Report, cache: dict):
         self.config, self.content_dir, self.report = config, content_dir, report
+        self.cache, self.parsed = cache, {}
         self.categories = {c.key: c for c in config.all_categories()}
         self.agencies = {a.name: a for a in config.agencies}
         # Every readable 索引号, even of files with other errors, so uniqueness and references are
@@ -56,6 +79,31 @@ class _DocumentReader:
             return self.fail(1, 1, "E126", f"文件太大（{path.stat().st_size / 1048576:.1f} MB，上限 {MAX_BYTES // 1048576} MB）",
                              "正文里可能粘贴了图片或表格数据：把它们做成附件（附件: 文件名），正文只写文字。")
         raw = path.read_bytes()
+        self.digest = hashlib.sha256(raw).hexdigest()
+        key = str(path)
+        if (hit := self.cache.get(key)) and hit.digest == self.digest and _unchanged(hit.attachments):
+            return self.reuse(key, hit)
+        problems, numbers = len(self.report.problems), len(self.index_numbers)
+        doc = self.parse(raw)
+        new = self.report.problems[problems:]
+        if doc is not None and all(p.severity != "错误" for p in new):
+            self.parsed[key] = Parsed(
+                self.digest, tuple((str(a.source), *_stat(a.source)) for a in doc.attachments),
+                dataclasses.replace(doc, category=doc.category.key, agencies=tuple(a.name for a in doc.agencies)),
+                tuple((os.path.abspath(p.path), p.line, p.col, p.code, p.message, p.hint) for p in new),
+                tuple(self.index_numbers[numbers:]))
+        return doc
+
+    def reuse(self, key: str, hit: Parsed) -> Document:
+        for path, line, col, code, message, hint in hit.warnings:
+            self.report.warn(path, line, col, code, message, hint)
+        self.index_numbers.extend(hit.index_numbers)
+        self.parsed[key] = hit
+        doc = hit.document
+        return dataclasses.replace(doc, category=self.categories[doc.category],
+                                   agencies=tuple(self.agencies[name] for name in doc.agencies))
+
+    def parse(self, raw: bytes) -> Document | None:
         if not raw.strip():
             return self.fail(1, 1, "E125", "文件是空的", "删除这个文件，或者按 README 的示例写上元数据和正文。")
         text = self.decode(raw)
@@ -137,7 +185,7 @@ class _DocumentReader:
                 values[field.name] = value
         if not ok:
             return None
-        return Document(source=self.path, body=body, body_line=body_line,
+        return Document(source=self.path, body=body, body_line=body_line, digest=self.digest,
                         lines={k: v[0].line for k, v in nodes.items()}, **values)
 
     def convert(self, field: schema.Field, key: Scalar, node):
@@ -245,6 +293,18 @@ class _DocumentReader:
 
 
 _INVALID = object()
+
+
+def _stat(path: Path) -> tuple[int, int]:
+    st = os.stat(path)
+    return st.st_size, st.st_mtime_ns
+
+
+def _unchanged(attachments: tuple) -> bool:
+    try:
+        return all(_stat(Path(path)) == (size, mtime) for path, size, mtime in attachments)
+    except OSError:
+        return False
 
 
 def _check_references(index_numbers: list[tuple[str, Path, int, int]], documents: list[Document],

@@ -43,6 +43,7 @@ class Document:
     body: str = ""  # Markdown source; the gate empties it where it may not be published
     body_line: int = 1
     lines: dict = field(default_factory=dict, compare=False, hash=False)  # field key → line, for messages
+    digest: str = field(default="", compare=False)  # sha256 of the source file: what the build cache keys on
 
     @property
     def url(self) -> str:

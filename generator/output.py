@@ -4,6 +4,7 @@ from __future__ import annotations
 import ctypes
 import os
 import shutil
+import subprocess
 import tempfile
 from pathlib import Path, PurePosixPath
 
@@ -30,26 +31,42 @@ class Staging:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(content)
 
+    def link(self, rel: str, existing: Path, source: str) -> None:
+        """A file the previous build made and this one would make the same: shared, not copied.
+        Nothing is ever written into a file in place, so the previous output stays as it was."""
+        target = self._target(rel, source)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.link(existing, target)
+
+    def register(self, rel: str, source: str) -> None:
+        """A file a render worker has written into the staging folder."""
+        self._target(rel, source)
+
     def copy(self, rel: str, source_file: Path, source: str) -> None:
         target = self._target(rel, source)
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source_file, target)
 
     def _target(self, rel: str, source: str) -> Path:
-        path = PurePosixPath(rel)
-        if path.is_absolute() or ".." in path.parts or not path.parts:
-            raise ValueError(f"refusing to write outside the output folder: {rel!r}")
-        key = path.as_posix()
-        if key in self.written:
-            raise DoubleWrite(key, self.written[key], source)
-        self.written[key] = source
-        return self.root.joinpath(*path.parts)
+        target = inside(self.root, rel)
+        if rel in self.written:
+            raise DoubleWrite(rel, self.written[rel], source)
+        self.written[rel] = source
+        return target
 
-    def commit(self) -> None:
-        """Swap staging into output/ in one step where the kernel allows it."""
+    def commit(self, background: bool = False) -> None:
+        """Swap staging into output/ in one step where the kernel allows it.
+
+        With background, the previous site is removed by a separate process after the swap:
+        the new site is live at once, and tens of thousands of unlinks need not hold up the
+        command that published it."""
         os.chmod(self.root, 0o755)  # mkdtemp makes it 0700; a published site must be readable
         if self.output.exists() and _exchange(self.root, self.output):
-            shutil.rmtree(self.root)  # now holds the previous site
+            if background:  # self.root now holds the previous site
+                subprocess.Popen(["rm", "-rf", "--", str(self.root)], start_new_session=True,
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            else:
+                shutil.rmtree(self.root)
             return
         old = None
         if self.output.exists():
@@ -61,6 +78,13 @@ class Staging:
 
     def discard(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+def inside(root: Path, rel: str) -> Path:
+    path = PurePosixPath(rel)
+    if path.is_absolute() or ".." in path.parts or not path.parts or path.as_posix() != rel:
+        raise ValueError(f"refusing to write outside the output folder: {rel!r}")
+    return root.joinpath(*path.parts)
 
 
 def _exchange(a: Path, b: Path) -> bool:

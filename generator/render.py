@@ -1,11 +1,11 @@
 """Site → HTML pages. Pure: templates in, (output path, bytes) out; no file is written here."""
 from __future__ import annotations
 
+import hashlib
 import math
-import posixpath
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 from urllib.parse import quote, urlsplit
 
 import jinja2
@@ -14,6 +14,17 @@ import segno
 from . import annual, disclosure, markup, schema, search, validity
 from .config import Category
 from .model import Document, Site
+
+
+@dataclass(frozen=True)
+class Job:
+    """A unit of rendering: `make` yields its pages; `inputs` is what they are made of besides
+    templates and config (which every key includes), so equal inputs give equal pages."""
+
+    id: str  # stable from build to build: what the job makes
+    inputs: tuple
+    make: Callable[[], Iterator[Page]]
+    record: bool = False  # yields a search record (document jobs)
 
 
 @dataclass(frozen=True)
@@ -48,10 +59,20 @@ def filesize(size: int) -> str:
 
 
 def relative(target: str, current: str) -> str:
-    """A link from page `current` to `target`, both site paths ("", "doc/x/", "static/a.css")."""
-    here = current if current == "" or current.endswith("/") else posixpath.dirname(current) + "/"
-    rel = posixpath.relpath("/" + target, "/" + here)
-    if target == "" or target.endswith("/"):
+    """A link from page `current` to `target`, both site paths ("", "doc/x/", "static/a.css").
+
+    What posixpath.relpath gives, computed on the parts: relpath normalises both paths against
+    the working directory, and at tens of links a page it was the renderer's largest cost."""
+    here = current.split("/")[:-1]  # the folders of the current page
+    folder = target == "" or target.endswith("/")
+    parts = target.split("/")[:-1] if folder else target.split("/")
+    common = 0
+    for a, b in zip(here, parts):
+        if a != b:
+            break
+        common += 1
+    rel = "/".join([".."] * (len(here) - common) + parts[common:]) or "."
+    if folder:
         rel = "./" if rel == "." else rel + "/"
     return quote(rel, safe="/.~-_#?=&")
 
@@ -62,7 +83,9 @@ SHARED = ("static/", "files/", "pagefind/")  # assets both modes use
 
 def qr_svg(address: str) -> str:
     """The page address as an inline SVG QR code (segno), named for screen readers."""
-    svg = segno.make(address, error="m").svg_inline(
+    # Mask 0 always: every reader decodes any of the eight masks, and scoring all eight to pick
+    # the best was three quarters of the time a document page took to render.
+    svg = segno.make(address, error="m", mask=0).svg_inline(
         scale=3, dark="#000", light="#fff", title=f"本页二维码，内容为本页地址：{address}", svgclass="qr")
     return svg.replace("<svg ", '<svg role="img" focusable="false" ', 1)
 
@@ -76,40 +99,81 @@ def paged_url(base: str, number: int) -> str:
 
 
 class Renderer:
-    def __init__(self, site: Site, env: jinja2.Environment):
+    def __init__(self, site: Site, env: jinja2.Environment, shards: tuple[str, ...] = ()):
         self.site, self.env = site, env
+        self.shards = shards  # the search index's parts, which the search page loads
         self.base_path = urlsplit(site.config.base_url).path
         self.domain = urlsplit(site.config.base_url).hostname
         self.categories = {c.key: c for c in site.config.all_categories()}
 
     def pages(self) -> Iterator[Page]:
         """Every page of the site, in a fixed order."""
-        site = self.site
-        yield from self.page("index.html", "home.html", "首页", latest=site.documents[: site.config.latest_count])
+        for job in self.jobs():
+            yield from job.make()
+
+    def jobs(self) -> list[Job]:
+        """The site as units of work, each with the inputs its pages are made from, so that a
+        unit whose inputs did not change since the last build is not rendered again.
+
+        A page reads other documents through `site` (counts, 解读 and 替代 links, 年报 tables):
+        those inputs are named here, and pages that read the whole site depend on all of it."""
+        site, fp = self.site, self.fingerprint
+        everything = ("site", self.site_fingerprint())
+        jobs = [Job("page:index.html", everything, lambda: self.page(
+            "index.html", "home.html", "首页", latest=site.documents[: site.config.latest_count]))]
         for category in site.config.all_categories():
-            yield from self.listing(category_url(category), "category.html", f"公开目录 {category.key}",
-                                    site.by_category.get(category.key, ()), category=category,
-                                    crumbs=self.category_crumbs(category))
-        yield from self.page("agency/index.html", "agencies.html", "发布机构索引")
+            counts = tuple(len(site.by_category.get(c.key, ())) for c in category.children)
+            jobs += self.listing(category_url(category), "category.html", f"公开目录 {category.key}",
+                                 site.by_category.get(category.key, ()), counts, category=category,
+                                 crumbs=self.category_crumbs(category))
+        jobs.append(Job("page:agency/index.html", everything,
+                        lambda: self.page("agency/index.html", "agencies.html", "发布机构索引")))
         for agency in site.config.agencies:
-            yield from self.listing(f"agency/{agency.slug}/", "listing.html", f"发布机构 {agency.name}",
-                                    site.by_agency.get(agency.slug, ()), heading=agency.name,
-                                    crumbs=[("按发布机构", "agency/")])
-        yield from self.page("year/index.html", "years.html", "年份索引")
+            jobs += self.listing(f"agency/{agency.slug}/", "listing.html", f"发布机构 {agency.name}",
+                                 site.by_agency.get(agency.slug, ()), (), heading=agency.name,
+                                 crumbs=[("按发布机构", "agency/")])
+        jobs.append(Job("page:year/index.html", everything,
+                        lambda: self.page("year/index.html", "years.html", "年份索引")))
         for year, docs in site.by_year.items():
-            yield from self.listing(f"year/{year}/", "listing.html", f"年份 {year}", docs,
-                                    heading=f"{year}年", crumbs=[("按年份", "year/")])
+            jobs += self.listing(f"year/{year}/", "listing.html", f"年份 {year}", docs, (),
+                                 heading=f"{year}年", crumbs=[("按年份", "year/")])
         for doc in site.documents:
-            yield from self.document(doc)
-        yield from self.page("rules/current/index.html", "rules.html", "现行有效规范性文件目录",
-                             heading="现行有效规范性文件目录", docs=site.current_rules, ended_list=False)
-        yield from self.page("rules/ended/index.html", "rules.html", "废止和失效文件",
-                             heading="废止和失效文件", docs=site.ended, ended_list=True)
-        yield from self.page("search/index.html", "search.html", "搜索", facets=self.facets())
-        yield from self.page("accessibility/index.html", "accessibility.html", "无障碍声明")
+            related = [site.by_index.get(doc.interprets), site.by_index.get(doc.superseded_by),
+                       *site.interpretations.get(doc.index_no, ()), *site.replaces.get(doc.index_no, ())]
+            inputs = everything if doc.annual is not None else (fp(doc), tuple(fp(d) for d in related))
+            jobs.append(Job("doc:" + doc.index_no, inputs, lambda doc=doc: self.document(doc), record=True))
+        jobs += [
+            Job("page:rules/current/", everything, lambda: self.page(
+                "rules/current/index.html", "rules.html", "现行有效规范性文件目录",
+                heading="现行有效规范性文件目录", docs=site.current_rules, ended_list=False)),
+            Job("page:rules/ended/", everything, lambda: self.page(
+                "rules/ended/index.html", "rules.html", "废止和失效文件",
+                heading="废止和失效文件", docs=site.ended, ended_list=True)),
+            Job("page:search/", everything + (self.shards,), lambda: self.page(
+                "search/index.html", "search.html", "搜索", facets=self.facets(), shards=self.shards)),
+            Job("page:accessibility/", everything, lambda: self.page(
+                "accessibility/index.html", "accessibility.html", "无障碍声明")),
+        ]
         if site.config.guide:
-            yield from self.page("guide/index.html", "guide.html", "政府信息公开指南", guide=site.config.guide)
-        yield from self.page("404.html", "404.html", "404", absolute=True)
+            jobs.append(Job("page:guide/", everything, lambda: self.page(
+                "guide/index.html", "guide.html", "政府信息公开指南", guide=site.config.guide)))
+        jobs.append(Job("page:404.html", everything, lambda: self.page("404.html", "404.html", "404", absolute=True)))
+        return jobs
+
+    @staticmethod
+    def fingerprint(doc: Document | None) -> tuple:
+        """What a document's pages are made of besides templates and config: its file, the
+        attachments it lists (their sizes are shown), and its state on the build date."""
+        if doc is None:
+            return ()
+        return (doc.digest, doc.validity, str(doc.ended), doc.interprets, doc.superseded_by,
+                tuple((a.rel, a.size) for a in doc.attachments))
+
+    def site_fingerprint(self) -> str:
+        digest = hashlib.sha256()
+        for doc in self.site.documents:
+            digest.update(repr(self.fingerprint(doc)).encode())
+        return digest.hexdigest()
 
     def holds_rules(self, category: Category) -> bool:
         """Whether the current-rules catalogue belongs under this column: it holds 规章 or 行政规范性文件."""
@@ -147,14 +211,21 @@ class Renderer:
                 quote(self.base_path + (url if elder else ELDER + url), safe="/.~-_#?=&"), **context)
             yield Page(ELDER + path if elder else path, html.encode("utf-8"), source)
 
-    def listing(self, base: str, template: str, source: str, docs, **context) -> Iterator[Page]:
+    def listing(self, base: str, template: str, source: str, docs, counts: tuple, **context) -> list[Job]:
+        """One job per page of a paged list; a page depends on the documents it shows (and the
+        documents that replace them, named in their validity line) and on the list's length."""
         size = self.site.config.page_size
         count = max(1, math.ceil(len(docs) / size))
+        jobs = []
         for number in range(1, count + 1):
+            shown = docs[(number - 1) * size: number * size]
             pagination = {"number": number, "count": count, "base": base, "total": len(docs),
                           "url": lambda n, base=base: paged_url(base, n)}
-            yield from self.page(paged_url(base, number) + "index.html", template, source,
-                                 docs=docs[(number - 1) * size: number * size], pagination=pagination, **context)
+            inputs = (len(docs), counts, tuple(self.fingerprint(d) for d in shown),
+                      tuple(self.fingerprint(self.site.by_index.get(d.superseded_by)) for d in shown))
+            jobs.append(Job(f"list:{paged_url(base, number)}", inputs, lambda number=number, shown=shown, pagination=pagination: self.page(
+                paged_url(base, number) + "index.html", template, source, docs=shown, pagination=pagination, **context)))
+        return jobs
 
     def category_crumbs(self, category: Category) -> list[tuple[str, str]]:
         return [(name, category_url(self.categories["/".join(category.path[: i + 1])]))

@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import importlib.metadata
 import json
+import math
 import re
 import resource
 import subprocess
 import unicodedata
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +23,7 @@ import pagefind_bin_extended
 
 BUNDLE = "pagefind"  # folder of the index inside the site; search.js loads it relative to the site root
 RECORDS = ".search-records"  # scratch folder for the records Pagefind reads, inside the staging folder
+SHARD_SIZE = 400  # documents a search shard holds at most (config: search_shard_size)
 
 
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")  # search.js has the same rule
@@ -39,9 +43,11 @@ def grams(text: str) -> str:
     found = set()
     for run in _HAN.findall(unicodedata.normalize("NFKC", text)):
         if len(run) == 1:
-            found.add(f"{ord(run):05d}")
-        found.update(f"{ord(a):05d}{ord(b):05d}" for a, b in zip(run, run[1:]))
-    return " ".join(sorted(found))
+            found.add(run)
+        found.update(run[i:i + 2] for i in range(len(run) - 1))
+    # Distinct pairs first, numbers after: a long page repeats most of its pairs many times.
+    code = {c: f"{ord(c):05d}" for c in set("".join(found))}
+    return " ".join(sorted(code[pair[0]] + code[pair[1]] if len(pair) == 2 else code[pair] for pair in found))
 
 
 @dataclass(frozen=True)
@@ -50,20 +56,74 @@ class IndexStats:
     files: int
     bytes: int
     peak_kib: int = 0  # Pagefind's peak resident memory
+    shards: int = 0  # separate Pagefind indexes the browser merges
+    rebuilt: int = 0  # of them indexed in this build (the others were unchanged)
 
 
 class SearchIndexFailed(Exception):
     """Pagefind failed, or indexed something other than the pages it was given."""
 
 
-def build_index(records: Path, bundle: Path, expected_pages: int) -> IndexStats:
+RUNTIME = ("pagefind.js", "pagefind-worker.js", "pagefind-highlight.js", "pagefind-ui.js", "pagefind-ui.css",
+           "pagefind-modular-ui.js", "pagefind-modular-ui.css", "pagefind-component-ui.js",
+           "pagefind-component-ui.css")  # with wasm.*.pagefind: what only the first shard needs
+
+
+def plan_shards(documents, size: int) -> dict[str, list]:
+    """Documents → search shards, newest first: whole years packed from the oldest up to `size`
+    documents a shard; a year larger than that is split by a hash of the 索引号.
+
+    Pagefind's memory grows with the documents in one index (about 0.85 MiB each with the gram
+    lane), so the size bounds it. Packing from the oldest year keeps old shards unchanged as
+    new documents arrive, so an edit re-indexes the shard of its year only."""
+    by_year: dict[int, list] = {}
+    for doc in documents:
+        by_year.setdefault(doc.date.year, []).append(doc)
+    shards: list[tuple[str, list]] = []
+    pack: list = []
+    first = None
+    for year in sorted(by_year):
+        docs = by_year[year]
+        if len(docs) > size:
+            if pack:
+                shards.append((_span(first, last), pack))
+                pack = []
+            parts = math.ceil(len(docs) / size)
+            for part in range(parts):
+                shards.append((f"{year}-{part + 1}of{parts}",
+                               [d for d in docs if zlib.crc32(d.index_no.encode()) % parts == part]))
+            continue
+        if pack and len(pack) + len(docs) > size:
+            shards.append((_span(first, last), pack))
+            pack = []
+        if not pack:
+            first = year
+        pack, last = pack + docs, year
+    if pack:
+        shards.append((_span(first, last), pack))
+    return dict(reversed(shards))
+
+
+def _span(first: int, last: int) -> str:
+    return str(first) if first == last else f"{first}-{last}"
+
+
+def shard_key(name: str, primary: bool, records: list[tuple[str, str]]) -> str:
+    digest = hashlib.sha256(f"{pagefind_version()}|{name}|{primary}".encode())
+    for url, key in sorted(records):
+        digest.update(f"{url}|{key}\n".encode())
+    return digest.hexdigest()
+
+
+def pagefind_version() -> str:
+    return importlib.metadata.version("pagefind_bin_extended")
+
+
+def build_shard(records: Path, bundle: Path, expected_pages: int, primary: bool) -> IndexStats:
     """Index the search records under `records` (one per published document) into `bundle`.
 
-    Kept behind this one function so the index can later be split into several bundles
-    (by year or size) that the browser merges.
-    """
-    if expected_pages == 0:
-        return IndexStats(0, 0, 0)  # Pagefind refuses an empty site; search.js then says search is unavailable
+    The first shard keeps Pagefind's scripts and WebAssembly; the browser loads them once and
+    merges the other shards into it (mergeIndex), which reads only their index files."""
     binary = str(pagefind_bin_extended.get_executable())
     run = subprocess.run([binary, "--site", str(records), "--output-path", str(bundle), "--silent"],
                          capture_output=True, text=True)
@@ -74,8 +134,12 @@ def build_index(records: Path, bundle: Path, expected_pages: int) -> IndexStats:
     if pages != expected_pages:
         raise SearchIndexFailed(f"搜索索引收录了 {pages} 个页面，应为 {expected_pages} 个")
     _canonical(bundle)
+    if not primary:
+        for path in bundle.iterdir():
+            if path.name in RUNTIME or path.name.startswith("wasm."):
+                path.unlink()
     files = [p for p in bundle.rglob("*") if p.is_file()]
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # the largest child so far: Pagefind
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # the largest Pagefind so far
     return IndexStats(pages, len(files), sum(p.stat().st_size for p in files), peak)
 
 

@@ -200,7 +200,11 @@ def test_canaries_are_never_found(browser, tmp_path_factory):
 def indexed(page, q: str) -> list[dict]:
     """Every record Pagefind returns for q (on the page's site), with its full indexed text."""
     return page.evaluate("""async (q) => {
-        const pf = await import(new URL('../pagefind/pagefind.js', location.href).href);
+        const list = document.getElementById('search-results');
+        const pf = await import(new URL(list.dataset.bundle, location.href).href);
+        for (const shard of list.dataset.shards.split(' ').filter(Boolean)) {
+            await pf.mergeIndex(new URL(shard, location.href).href);
+        }
         const found = await pf.search(q);
         return Promise.all(found.results.map(async r => {
             const d = await r.data(); return {title: d.meta.title, content: d.content}; }));

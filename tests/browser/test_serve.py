@@ -60,8 +60,9 @@ def test_edit_error_and_fix_reach_the_open_page(browser, served):
 def test_pagefind_files_are_served_with_their_types(browser, served):
     site, address = served
     page = browser.new_page()
-    js = page.request.get(address + "pagefind/pagefind.js")
-    assert js.ok and js.headers["content-type"].startswith("text/javascript")
-    meta = next(site.output.glob("pagefind/pagefind.*.pf_meta")).name
-    assert page.request.get(address + "pagefind/" + meta).headers["content-type"] == "application/octet-stream"
+    js = next(site.output.glob("pagefind/*/pagefind.js")).relative_to(site.output).as_posix()
+    response = page.request.get(address + js)
+    assert response.ok and response.headers["content-type"].startswith("text/javascript")
+    meta = next(site.output.glob("pagefind/*/pagefind.*.pf_meta")).relative_to(site.output).as_posix()
+    assert page.request.get(address + meta).headers["content-type"] == "application/octet-stream"
     page.close()

@@ -25,8 +25,14 @@
       // Resolved against the page: a bare relative import() would resolve against this script.
       pagefind = import(new URL(list.dataset.bundle, location.href).href).then(function (pf) {
         // Result URLs are made relative to wherever the site is served from.
-        return pf.options({ baseUrl: new URL(list.dataset.root, location.href).pathname })
-          .then(function () { return pf; });
+        var options = { baseUrl: new URL(list.dataset.root, location.href).pathname };
+        var shards = (list.dataset.shards || "").split(" ").filter(Boolean);
+        return pf.options(options).then(function () {
+          // The other shards of the index join the first; Pagefind searches them as one.
+          return Promise.all(shards.map(function (shard) {
+            return pf.mergeIndex(new URL(shard, location.href).href, options);
+          }));
+        }).then(function () { return pf; });
       });
     }
     return pagefind;

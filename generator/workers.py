@@ -1,0 +1,77 @@
+"""Rendering on every core: forked workers render their share of the jobs and write the pages
+into the staging folder themselves, so only file names and sizes travel back.
+
+Workers are forked after the site model is built, so they share it without pickling it.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterator
+
+import jinja2
+
+from .output import inside
+from .render import Job
+
+_WORK: dict = {}  # what the forked workers read: jobs, keys, where to write
+
+
+@dataclass(frozen=True)
+class Done:
+    index: int  # of the job
+    files: tuple  # (path, source, inode, size, mtime_ns) of each page written
+    record: bool  # a search record was written to the cache
+
+
+class RenderFailed(Exception):
+    """A template failed; carries the place, because a traceback does not cross processes."""
+
+    def __init__(self, template: str, line: int, message: str):
+        super().__init__(template, line, message)
+        self.template, self.line, self.message = template, line, message
+
+
+def run(jobs: list[Job], keys: list[str], todo: list[int], root: Path, record_path: Callable[[str], Path],
+        where: Callable[[jinja2.TemplateError], tuple[str, int]], processes: int) -> Iterator[Done]:
+    """Render jobs[i] for i in todo; yields as they finish (in any order)."""
+    _WORK.update(jobs=jobs, keys=keys, root=root, record_path=record_path, where=where)
+    try:
+        if processes <= 1 or len(todo) < 200:  # forking costs more than a small site takes
+            yield from map(_render, todo)
+            return
+        context = multiprocessing.get_context("fork")
+        with context.Pool(processes) as pool:
+            yield from pool.imap_unordered(_render, todo, chunksize=max(1, min(64, len(todo) // (processes * 8))))
+    finally:
+        _WORK.clear()
+
+
+def _render(index: int) -> Done:
+    job, root = _WORK["jobs"][index], _WORK["root"]
+    files, record = [], False
+    try:
+        for page in job.make():
+            if page.search_record:
+                _write_new(_WORK["record_path"](_WORK["keys"][index]), page.content)
+                record = True
+                continue
+            target = inside(root, page.path)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(page.content)
+            st = os.stat(target)
+            files.append((page.path, page.source, st.st_ino, st.st_size, st.st_mtime_ns))
+    except jinja2.TemplateError as exc:
+        raise RenderFailed(*_WORK["where"](exc), exc.message or str(exc)) from None
+    return Done(index, tuple(files), record)
+
+
+def _write_new(path: Path, content: bytes) -> None:
+    """Write a content-addressed file whole or not at all: a build stopped half way must not
+    leave a truncated record that a later build would take for a finished one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}")
+    tmp.write_bytes(content)
+    os.replace(tmp, path)
