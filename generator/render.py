@@ -122,7 +122,10 @@ class Renderer:
         jobs = [Job("page:index.html", everything, lambda: self.page(
             "index.html", "home.html", "首页", latest=site.documents[: site.config.latest_count]))]
         for category in site.config.all_categories():
-            counts = tuple(len(site.by_category.get(c.key, ())) for c in category.children)
+            # A column page shows how many documents each child holds and, at the top level,
+            # how many rules are in force or ended.
+            counts = (tuple(len(site.by_category.get(c.key, ())) for c in category.children),
+                      len(site.current_rules), len(site.ended))
             jobs += self.listing(category_url(category), "category.html", f"公开目录 {category.key}",
                                  site.by_category.get(category.key, ()), counts, category=category,
                                  crumbs=self.category_crumbs(category))

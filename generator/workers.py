@@ -17,6 +17,7 @@ from .output import inside
 from .render import Job
 
 _WORK: dict = {}  # what the forked workers read: jobs, keys, where to write
+MIN_PARALLEL = 200  # fewer jobs than this are rendered in this process: forking would cost more
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ def run(jobs: list[Job], keys: list[str], todo: list[int], root: Path, record_pa
     """Render jobs[i] for i in todo; yields as they finish (in any order)."""
     _WORK.update(jobs=jobs, keys=keys, root=root, record_path=record_path, where=where)
     try:
-        if processes <= 1 or len(todo) < 200:  # forking costs more than a small site takes
+        if processes <= 1 or len(todo) < MIN_PARALLEL:
             yield from map(_render, todo)
             return
         context = multiprocessing.get_context("fork")

@@ -1,0 +1,178 @@
+"""The build cache never shows a stale page: after every kind of change, a build that reuses
+the last one gives exactly the site a build from nothing gives, search index included."""
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator import workers
+from generator.build import build
+from generator.cache import location
+
+ROOT = Path(__file__).resolve().parents[2]
+THEME = ROOT / "themes" / "default" / "templates"
+RULE = "content/法定主动公开内容/法规文件/行政规范性文件/lanshanqufczzf-2021-0000566.md"
+READING = "content/法定主动公开内容/法规文件/政策解读/lanshanqufczzf-2021-0000567.md"
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def column(tmp_path):
+    """The sample column, with lists of two documents a page and search shards of three."""
+    site = tmp_path / "site"
+    shutil.copytree(ROOT / "content", site / "content")
+    config = (ROOT / "config.yml").read_text(encoding="utf-8")
+    assert "\npage_size: 20\n" in config
+    (site / "config.yml").write_text(config.replace("\npage_size: 20\n", "\npage_size: 2\nsearch_shard_size: 3\n"),
+                                     encoding="utf-8")
+    return _Column(site, tmp_path)
+
+
+class _Column:
+    def __init__(self, root: Path, tmp: Path):
+        self.root, self.tmp, self.colds = root, tmp, 0
+
+    def edit(self, rel: str, old: str, new: str) -> None:
+        path = self.root / rel
+        text = path.read_text(encoding="utf-8")
+        assert old in text, (rel, old)
+        path.write_text(text.replace(old, new), encoding="utf-8")
+
+    def build(self, output: Path | None = None, **options):
+        return build(self.root / "config.yml", self.root / "content", output or self.root / "output", **options)
+
+    def same_as_cold(self):
+        """Build again reusing the last build, then from nothing elsewhere: identical trees."""
+        warm = self.build()
+        self.colds += 1
+        cold_out = self.tmp / f"cold-{self.colds}" / "output"
+        cold = self.build(cold_out)
+        assert cold.reused == 0
+        warm_tree, cold_tree = tree(self.root / "output"), tree(cold_out)
+        assert sorted(warm_tree) == sorted(cold_tree)
+        stale = [name for name in warm_tree if warm_tree[name] != cold_tree[name]]
+        assert stale == []
+        assert [p.summary().split("用时")[0] for p in (warm,)] == [cold.summary().split("用时")[0]]
+        return warm
+
+    def page(self, rel: str) -> str:
+        return (self.root / "output" / rel).read_text(encoding="utf-8")
+
+
+def test_an_unchanged_column_is_not_built_again(column):
+    first = column.build()
+    again = column.build()
+    assert again.unchanged and not first.unchanged
+    assert again.summary().split("用时")[0] == first.summary().split("用时")[0]
+    assert [p.format() for p in again.report.warnings] == [p.format() for p in first.report.warnings]
+
+
+def test_one_document_edited(column):
+    column.build()
+    column.edit(RULE, "标题: 方城镇政务公开工作考核办法\n", "标题: 方城镇政务公开工作考核规定\n")
+    result = column.same_as_cold()
+    assert 0 < result.rendered < result.reused  # the other documents' pages were kept
+    assert 0 < result.index.rebuilt < result.index.shards  # and so were the other search shards
+    # Where the title shows: its page, the 解读 of it, the document it replaced, the lists.
+    for page in ("doc/lanshanqufczzf/2021-0000567/index.html", "doc/lanshanqufczzf/2018-0000212/index.html",
+                 "fdzdgknr/fgwj/xzgfxwj/index.html", "elder/fdzdgknr/fgwj/xzgfxwj/index.html",
+                 "rules/current/index.html"):
+        assert "方城镇政务公开工作考核规定" in column.page(page), page
+
+
+def test_document_moved_to_a_sibling_column(column):
+    """The parent column's first page shows the same documents, but its counts per child change."""
+    column.build()
+    old = "content/法定主动公开内容/法规文件/行政规范性文件/lanshanqufczzf-2018-0000212.md"
+    column.edit(old, "公开目录: 法定主动公开内容/法规文件/行政规范性文件", "公开目录: 法定主动公开内容/法规文件/其他文件")
+    parent = column.page("fdzdgknr/fgwj/index.html")
+    column.same_as_cold()
+    assert column.page("fdzdgknr/fgwj/index.html") != parent
+
+
+def test_date_moved_to_another_year_and_shard(column):
+    column.build()
+    column.edit(READING, "发布日期: 2021-06-28", "发布日期: 2016-03-01")
+    column.same_as_cold()
+    assert "lanshanqufczzf/2021-0000567" not in column.page("year/2021/index.html")
+
+
+def test_validity_change_reaches_the_annual_report(column):
+    column.build()
+    report = column.page("doc/lanshanqufczzf/2022-0000008/index.html")
+    column.edit(RULE, "有效性: 有效", "有效性: 废止\n失效日期: 2021-12-01")
+    column.same_as_cold()
+    assert column.page("doc/lanshanqufczzf/2022-0000008/index.html") != report
+    assert "lanshanqufczzf/2021-0000566" not in column.page("rules/current/index.html")
+
+
+def test_template_changed(column):
+    column.build()
+    (column.root / "templates" / "partials").mkdir(parents=True)
+    footer = (THEME / "partials" / "footer.html").read_text(encoding="utf-8")
+    (column.root / "templates" / "partials" / "footer.html").write_text(
+        footer.replace("</footer>", "<p>模板已改</p></footer>"), encoding="utf-8")
+    result = column.same_as_cold()
+    assert result.reused == 0
+    assert "模板已改" in column.page("doc/lanshanqufczzf/2021-0000566/index.html")
+
+
+def test_config_and_category_renamed(column):
+    column.build()
+    config = column.root / "config.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("{name: 政策解读, slug: zcjd}", "{name: 政策解读材料, slug: zcjd}"),
+                      encoding="utf-8")
+    for path in column.root.rglob("*.md"):
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("法规文件/政策解读\n", "法规文件/政策解读材料\n"), encoding="utf-8")
+    column.same_as_cold()
+    assert "政策解读材料" in column.page("doc/lanshanqufczzf/2021-0000567/index.html")  # its breadcrumb
+
+
+def test_document_deleted_and_added(column):
+    column.build()
+    title = re.search(r"标题: (.+)", (column.root / READING).read_text(encoding="utf-8")).group(1)
+    (column.root / READING).unlink()
+    column.same_as_cold()
+    out = column.root / "output"
+    assert not (out / "doc/lanshanqufczzf/2021-0000567").exists()
+    assert not any(title.encode() in p.read_bytes() for p in out.rglob("*.html"))
+    assert not any(b"2021-0000567" in p.read_bytes() for p in out.rglob("*.html"))
+    (column.root / READING).write_text((ROOT / READING).read_text(encoding="utf-8"), encoding="utf-8")
+    column.same_as_cold()
+    assert (out / "doc/lanshanqufczzf/2021-0000567/index.html").is_file()
+
+
+def test_damaged_cache_is_noticed_and_rebuilt(column):
+    column.build()
+    state = location(column.root / "output") / "state"
+    state.write_bytes(state.read_bytes()[:-100] + b"x" * 100)
+    (location(column.root / "output") / "last").write_bytes(b"garbage")
+    column.edit(RULE, "主题分类: 政务公开", "主题分类: 政务公开 ")
+    result = column.build()
+    assert result.cache_damaged and result.reused == 0
+    assert result.summary().startswith("构建缓存已损坏，已忽略并完整重新构建。\n构建完成：")
+    column.same_as_cold()
+
+
+def test_output_edited_by_hand_is_not_trusted(column):
+    column.build()
+    page = column.root / "output" / "doc/lanshanqufczzf/2021-0000566/index.html"
+    page.write_text("改坏了", encoding="utf-8")
+    column.edit(READING, "主题分类: 政务公开", "主题分类: 政务公开 ")
+    column.same_as_cold()
+    assert "改坏了" not in page.read_text(encoding="utf-8")
+
+
+def test_workers_render_what_one_process_renders(column, monkeypatch):
+    monkeypatch.setattr(workers, "MIN_PARALLEL", 0)
+    forked = column.build(column.tmp / "forked" / "output", processes=2)
+    alone = column.build(column.tmp / "alone" / "output", processes=1)
+    assert forked.rendered == alone.rendered > 0
+    assert tree(column.tmp / "forked" / "output") == tree(column.tmp / "alone" / "output")
