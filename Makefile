@@ -23,6 +23,10 @@ $(VENV)/.installed-test: $(VENV)/.installed
 	$(PIP) install --quiet -e '.[test]'
 	touch $@
 
+$(VENV)/.installed-bench: $(VENV)/.installed-test
+	$(PIP) install --quiet -e '.[test,bench]'
+	touch $@
+
 build: $(VENV)/.installed
 	$(VENV)/bin/gongkai build --config $(CONFIG) --content $(CONTENT) --output $(OUTPUT)
 
@@ -68,8 +72,9 @@ screenshots: $(VENV)/.installed-test chromium
 	$(PY) tests/browser/screenshots.py
 
 # Benchmarks, not tests: numbers for people (needs ../shared beside the checkout).
-bench: $(VENV)/.installed-test chromium
-	$(PY) bench/search_bench.py
+# Build times against Hugo + Pagefind, then search bytes; BENCH_FULL=1 adds 100,000 documents.
+bench: $(VENV)/.installed-bench chromium
+	$(PY) bench/build_bench.py
 
 clean:
-	rm -rf $(OUTPUT) screenshots .$(notdir $(OUTPUT)).staging-* .$(notdir $(OUTPUT)).old-* $(VENV) node_modules *.egg-info .pytest_cache .hypothesis
+	rm -rf $(OUTPUT) .gongkai-cache screenshots .$(notdir $(OUTPUT)).staging-* .$(notdir $(OUTPUT)).old-* $(VENV) node_modules *.egg-info .pytest_cache .hypothesis

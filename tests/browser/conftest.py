@@ -34,8 +34,8 @@ def sample_site(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def bench_site(tmp_path_factory):
-    """1,000 generated documents (../shared/bench/make_corpus.py), built and served for the session."""
+def bench_corpus(tmp_path_factory):
+    """1,000 generated documents (../shared/bench/make_corpus.py) and their config."""
     shared = ROOT.parent / "shared"
     if not shared.is_dir():
         pytest.skip("../shared is not beside this checkout")
@@ -43,6 +43,12 @@ def bench_site(tmp_path_factory):
     subprocess.run([sys.executable, str(shared / "bench/make_corpus.py"), "--docs", "1000", "--out", str(root)],
                    check=True, capture_output=True, timeout=300)
     (root / "config.yml").write_text(corpus_config(root / "corpus.yml"), encoding="utf-8")
-    build(root / "config.yml", root / "content", root / "output")
-    with serve(root / "output") as address:
+    return root
+
+
+@pytest.fixture(scope="session")
+def bench_site(bench_corpus):
+    """The 1,000 documents built (in several search shards) and served for the session."""
+    build(bench_corpus / "config.yml", bench_corpus / "content", bench_corpus / "output")
+    with serve(bench_corpus / "output") as address:
         yield address

@@ -1,0 +1,109 @@
+#!/usr/bin/env python3
+"""Build benchmark (make bench): Gongkai's cold build, no-change rebuild and rebuild after one
+edit, against the peer (Hugo 0.168 + Pagefind 1.5.2 extended, bench/peer.py) measured in the
+same run on the same corpus; then the bytes a reader's browser loads until the first results.
+
+Medians of RUNS runs (default 3). 1k and 10k documents; 100k too with BENCH_FULL=1.
+Wall and CPU time, and peak memory summed over the whole process tree (bench/measure.py).
+Not a test: it prints numbers.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE)]
+
+import peer  # noqa: E402
+from measure import median, run  # noqa: E402
+from search_bench import QUERY, corpus, first_results_bytes  # noqa: E402
+
+ROOT = HERE.parent
+RUNS = int(os.environ.get("BENCH_RUNS", "3"))
+
+
+def gongkai(root: Path) -> list[str]:
+    return [sys.executable, "-m", "generator", "build", "-q", "--config", str(root / "config.yml"),
+            "--content", str(root / "content"), "--output", str(root / "output")]
+
+
+def settle(root: Path) -> None:
+    """Wait until the previous site a build swapped out has been removed in the background,
+    so that one run's cleanup is not measured in the next."""
+    while any(root.glob(".output.staging-*")):
+        time.sleep(0.05)
+
+
+def measured(cmd: list[str], root: Path):
+    m = run(cmd, cwd=ROOT)
+    if m.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed:\n{m.stderr}")
+    settle(root)
+    return m
+
+
+def summary(ms) -> dict:
+    return {"wall": median([m.wall_s for m in ms]), "cpu": median([m.cpu_s for m in ms]),
+            "peak": max(m.peak_mib for m in ms)}
+
+
+def bench(docs: int) -> dict:
+    root = corpus(docs)
+    rows = {}
+    cold = []
+    for _ in range(RUNS):
+        shutil.rmtree(root / "output", ignore_errors=True)
+        shutil.rmtree(root / ".gongkai-cache", ignore_errors=True)
+        cold.append(measured(gongkai(root), root))
+    rows["Gongkai 冷构建"] = summary(cold)
+    rows["Gongkai 无变化重建"] = summary([measured(gongkai(root), root) for _ in range(RUNS)])
+    edited = sorted((root / "content").rglob("*.md"))[docs // 2]
+    original = edited.read_bytes()
+    edits = []
+    try:
+        for n in range(RUNS):
+            text = original.decode("utf-8").replace("\ntitle: ", f"\ntitle: 修订{n}", 1)
+            edited.write_bytes(text.encode("utf-8"))
+            edits.append(measured(gongkai(root), root))
+    finally:
+        edited.write_bytes(original)
+    rows["Gongkai 改一篇后重建"] = summary(edits)
+    site = peer.prepare(root, root / "peer")
+    out = root / "peer" / "public"
+    runs = []
+    for _ in range(RUNS):
+        shutil.rmtree(out, ignore_errors=True)
+        steps = [run(cmd, cwd=ROOT) for cmd in peer.build_commands(site, out)]
+        runs.append((sum(s.wall_s for s in steps), sum(s.cpu_s for s in steps), max(s.peak_mib for s in steps)))
+    rows["对照 Hugo + Pagefind"] = {"wall": median([r[0] for r in runs]), "cpu": median([r[1] for r in runs]),
+                                  "peak": max(r[2] for r in runs)}
+    gongkai_out = root / "output"
+    measured(gongkai(root), root)  # the site as built from the unedited corpus, for the search bytes
+    return {"docs": docs, "rows": rows, "output": gongkai_out}
+
+
+def main() -> None:
+    sizes = [1000, 10000] + ([100000] if os.environ.get("BENCH_FULL") else [])
+    results = [bench(docs) for docs in sizes]
+    print(f"\n构建基准（2 核机器，每项 {RUNS} 次取中位数；内存为整个进程树的峰值）")
+    print("| 文档数 | 构建 | 墙钟 s | CPU s | 峰值内存 MiB | 与对照之比（墙钟） | 每篇 ms |")
+    print("|---:|---|---:|---:|---:|---:|---:|")
+    for result in results:
+        peer_wall = result["rows"]["对照 Hugo + Pagefind"]["wall"]
+        for name, r in result["rows"].items():
+            per_doc = f"{r['wall'] / result['docs'] * 1000:.2f}" if "冷构建" in name or "对照" in name else ""
+            print(f"| {result['docs']} | {name} | {r['wall']:.2f} | {r['cpu']:.1f} | {r['peak']:.0f} | "
+                  f"{r['wall'] / peer_wall:.2f} | {per_doc} |")
+    largest = results[-1]
+    sizes_seen = first_results_bytes(largest["output"])
+    parts = "，".join(f"{k} {v / 1024:.0f} KiB" for k, v in sorted(sizes_seen.items()))
+    print(f"\n{largest['docs']} 篇站点上搜索「{QUERY}」到首批结果出现共传输 "
+          f"{sum(sizes_seen.values()) / 1024:.0f} KiB（{parts}）")
+
+
+if __name__ == "__main__":
+    main()
