@@ -77,9 +77,8 @@ def build(config_path: Path, content_dir: Path, output_dir: Path, progress: bool
     processes = processes or os.cpu_count() or 1
     cache = Cache(output_dir)
     generator = generator_hash()
-    config = load_config(config_path, report)
-    theme = _theme_dir(config, report) if config else None
-    if config is None or report.errors:
+    config, theme = _settings(config_path, report)
+    if config is None:
         raise BuildFailed(report)
     inputs = _Inputs(config, theme, content_dir)
     last = cache.last(generator)
@@ -87,8 +86,7 @@ def build(config_path: Path, content_dir: Path, output_dir: Path, progress: bool
         return _unchanged(last[1], report, started, config)
     state = cache.load(generator)
     documents_cache = state.documents if state.config == inputs.config else {}
-    documents = load_documents(config, content_dir, report, documents_cache)
-    form = _guide_form(config, content_dir, report)
+    documents, form = _content(config, content_dir, report, documents_cache, inputs.digests)
     if report.errors:
         raise BuildFailed(report)
     clock.done("读取")
@@ -109,8 +107,7 @@ def build(config_path: Path, content_dir: Path, output_dir: Path, progress: bool
         todo, reuse = [], {}
         for i, job in enumerate(jobs):
             previous = state.jobs.get(job.id)
-            if (previous and previous[0] == keys[i] and _intact(output_dir, previous[1])
-                    and (not job.record or cache.record(keys[i]).is_file())):
+            if _reusable(previous, keys[i], output_dir) and (not job.record or cache.record(keys[i]).is_file()):
                 reuse[i] = previous
             else:
                 todo.append(i)
@@ -122,14 +119,12 @@ def build(config_path: Path, content_dir: Path, output_dir: Path, progress: bool
             bar.update()
         bar.close()
         clock.done("生成页面")
-        record_keys = {doc.url: keys[i] for i, job in enumerate(jobs) if job.record
-                       for doc in [site.by_index[job.id.removeprefix("doc:")]]}
+        record_keys = {job.record: keys[i] for i, job in enumerate(jobs) if job.record}
         # Pagefind works on the changed shards while this process links the unchanged pages.
         indexing = _Indexing(shards, record_keys, state, cache, staging, output_dir, processes)
         for i, job in enumerate(jobs):  # in job order, so that messages do not depend on timing
             if i in reuse:
-                for path, source, *_ in reuse[i][1]:
-                    staging.link(path, output_dir / path, source)
+                _link(staging, output_dir, reuse[i][1])
                 done_jobs[job.id] = reuse[i]
             else:
                 for path, source, *_ in finished[i].files:
@@ -196,8 +191,7 @@ class _Indexing:
         for number, (name, docs) in enumerate(shards.items()):
             records = [(doc.url, record_keys[doc.url]) for doc in docs]
             self.keys[name] = search.shard_key(name, number == 0, records)
-            previous = state.shards.get(name)
-            if previous and previous[0] == self.keys[name] and _intact(output_dir, previous[1]):
+            if _reusable(state.shards.get(name), self.keys[name], output_dir):
                 continue
             for url, record in records:
                 target = self.scratch / name / url / "index.html"
@@ -214,10 +208,8 @@ class _Indexing:
         rebuilt = {name for name, _count, _primary in self.todo}
         for name in self.shards:
             if name not in rebuilt:
-                previous = self.state.shards[name]
-                for path, source, *_ in previous[1]:
-                    self.staging.link(path, self.output_dir / path, source)
-                done[name] = previous
+                done[name] = self.state.shards[name]
+                _link(self.staging, self.output_dir, done[name][1])
                 continue
             files = []
             for path in sorted((self.bundle / name).rglob("*")):
@@ -245,16 +237,24 @@ def _abandon(indexing: _Indexing | None, staging: Staging) -> None:
     staging.discard()
 
 
-def _intact(output_dir: Path, files: tuple) -> bool:
-    """The previous build's files are still there as it wrote them (same inode, size, time)."""
+def _reusable(previous: tuple | None, key: str, output_dir: Path) -> bool:
+    """The last build made this job or shard from the same inputs, and its files are still
+    there as it wrote them (same inode, size, time)."""
+    if previous is None or previous[0] != key:
+        return False
     try:
-        for path, _source, ino, size, mtime in files:
+        for path, _source, ino, size, mtime in previous[1]:
             st = os.stat(output_dir / path)
             if (st.st_ino, st.st_size, st.st_mtime_ns) != (ino, size, mtime):
                 return False
     except OSError:
         return False
     return True
+
+
+def _link(staging: Staging, output_dir: Path, files: tuple) -> None:
+    for path, source, *_ in files:
+        staging.link(path, output_dir / path, source)
 
 
 class _Inputs:
@@ -264,14 +264,16 @@ class _Inputs:
     def __init__(self, config: Config, theme: Path, content_dir: Path):
         config_bytes = config.path.read_bytes()
         self.config = hashlib.sha256(config_bytes).hexdigest()
-        look = _tree_hash([theme, config.root / "templates", config.root / "static"])
+        look = _tree_hash([theme, config.root / "templates", config.root / "static"], {})
         date = build_date(config).isoformat()
         self.rendering = hashlib.sha256(f"{self.config}|{look}|{date}".encode()).hexdigest()
-        self.fingerprint = hashlib.sha256(
-            f"{self.rendering}|{_tree_hash([content_dir])}|{content_dir.resolve()}".encode()).hexdigest()
+        self.digests: dict[str, str] = {}  # content file → sha256, so documents are not read twice
+        content = _tree_hash([content_dir], self.digests)
+        self.fingerprint = hashlib.sha256(f"{self.rendering}|{content}|{content_dir.resolve()}".encode()).hexdigest()
 
 
-def _tree_hash(roots: list[Path]) -> str:
+def _tree_hash(roots: list[Path], digests: dict[str, str]) -> str:
+    """One hash over every file's path and bytes; each file's own hash goes into `digests`."""
     digest = hashlib.sha256()
     for root in roots:
         digest.update(f"\0{root}\0".encode())
@@ -284,9 +286,10 @@ def _tree_hash(roots: list[Path]) -> str:
                 digest.update(path.encode("utf-8", "surrogateescape") + b"\0")
                 try:
                     with open(path, "rb") as f:
-                        digest.update(hashlib.sha256(f.read()).digest())
+                        digests[path] = hashlib.sha256(f.read()).hexdigest()
                 except OSError:
-                    digest.update(b"?")
+                    digests[path] = "?"
+                digest.update(digests[path].encode())
     return digest.hexdigest()
 
 
@@ -315,7 +318,10 @@ class _Stages:
 def check(config_path: Path, content_dir: Path) -> tuple[Report, int]:
     """Everything build validates, plus the lints, writing nothing: (report, documents read)."""
     report = Report()
-    config, _theme, documents, _form = _read(config_path, content_dir, report)
+    config, _theme = _settings(config_path, report)
+    if config is None:
+        return report, 0
+    documents, _form = _content(config, content_dir, report)
     if report.errors:
         return report, len(documents)
     for doc in documents:
@@ -325,13 +331,19 @@ def check(config_path: Path, content_dir: Path) -> tuple[Report, int]:
     return report, len(documents)
 
 
-def _read(config_path: Path, content_dir: Path, report: Report):
-    """Config, theme folder, documents and the guide's form; content is read only if config is usable."""
+def _settings(config_path: Path, report: Report) -> tuple[Config, Path] | tuple[None, None]:
+    """Config and theme folder; (None, None) when either has errors: content is then not read."""
     config = load_config(config_path, report)
     theme = _theme_dir(config, report) if config else None
     if config is None or report.errors:
-        return config, theme, [], None
-    return config, theme, load_documents(config, content_dir, report), _guide_form(config, content_dir, report)
+        return None, None
+    return config, theme
+
+
+def _content(config: Config, content_dir: Path, report: Report, cache: dict | None = None,
+             digests: dict | None = None) -> tuple[list, Path | None]:
+    """Documents and the guide's form (see load_documents for cache and digests)."""
+    return load_documents(config, content_dir, report, cache, digests), _guide_form(config, content_dir, report)
 
 
 def build_date(config: Config) -> dt.date:

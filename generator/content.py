@@ -32,16 +32,17 @@ def source_files(content_dir: Path) -> list[Path]:
 
 
 def load_documents(config: Config, content_dir: Path, report: Report,
-                   cache: dict | None = None) -> list[Document]:
+                   cache: dict | None = None, digests: dict | None = None) -> list[Document]:
     """Read every document; problems go into `report`; cross-document rules checked last.
 
     `cache` maps a file to what reading it gave last time (Parsed); a file whose bytes and
     attachments are unchanged is not parsed again, its warnings are reported again, and the
-    dict is updated in place with this build's entries."""
+    dict is updated in place with this build's entries. `digests` holds the sha256 of files
+    already read in this build, which then need not be read again to be found unchanged."""
     if not content_dir.is_dir():
         report.add(content_dir, 1, 1, "E100", "找不到内容目录", "创建 content/ 目录，或用 --content 指定内容目录。")
         return []
-    reader = _DocumentReader(config, content_dir.resolve(), report, {} if cache is None else cache)
+    reader = _DocumentReader(config, content_dir.resolve(), report, {} if cache is None else cache, digests or {})
     documents = [doc for path in source_files(content_dir) if (doc := reader.read(path))]
     _check_references(reader.index_numbers, documents, report)
     if cache is not None:
@@ -62,9 +63,9 @@ class Parsed:
 
 
 class _DocumentReader:
-    def __init__(self, config: Config, content_dir: Path, report: Report, cache: dict):
+    def __init__(self, config: Config, content_dir: Path, report: Report, cache: dict, digests: dict):
         self.config, self.content_dir, self.report = config, content_dir, report
-        self.cache, self.parsed = cache, {}
+        self.cache, self.digests, self.parsed = cache, digests, {}
         self.categories = {c.key: c for c in config.all_categories()}
         self.agencies = {a.name: a for a in config.agencies}
         # Every readable 索引号, even of files with other errors, so uniqueness and references are
@@ -78,11 +79,15 @@ class _DocumentReader:
         if path.stat().st_size > MAX_BYTES:
             return self.fail(1, 1, "E126", f"文件太大（{path.stat().st_size / 1048576:.1f} MB，上限 {MAX_BYTES // 1048576} MB）",
                              "正文里可能粘贴了图片或表格数据：把它们做成附件（附件: 文件名），正文只写文字。")
-        raw = path.read_bytes()
-        self.digest = hashlib.sha256(raw).hexdigest()
-        key = str(path)
+        key, raw = str(path), None
+        self.digest = self.digests.get(key)
+        if self.digest is None:
+            raw = path.read_bytes()
+            self.digest = hashlib.sha256(raw).hexdigest()
         if (hit := self.cache.get(key)) and hit.digest == self.digest and _unchanged(hit.attachments):
             return self.reuse(key, hit)
+        if raw is None:
+            raw = path.read_bytes()
         problems, numbers = len(self.report.problems), len(self.index_numbers)
         doc = self.parse(raw)
         new = self.report.problems[problems:]

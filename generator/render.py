@@ -24,7 +24,7 @@ class Job:
     id: str  # stable from build to build: what the job makes
     inputs: tuple
     make: Callable[[], Iterator[Page]]
-    record: bool = False  # yields a search record (document jobs)
+    record: str | None = None  # the document URL whose search record it yields (document jobs)
 
 
 @dataclass(frozen=True)
@@ -106,11 +106,6 @@ class Renderer:
         self.domain = urlsplit(site.config.base_url).hostname
         self.categories = {c.key: c for c in site.config.all_categories()}
 
-    def pages(self) -> Iterator[Page]:
-        """Every page of the site, in a fixed order."""
-        for job in self.jobs():
-            yield from job.make()
-
     def jobs(self) -> list[Job]:
         """The site as units of work, each with the inputs its pages are made from, so that a
         unit whose inputs did not change since the last build is not rendered again.
@@ -144,7 +139,7 @@ class Renderer:
             related = [site.by_index.get(doc.interprets), site.by_index.get(doc.superseded_by),
                        *site.interpretations.get(doc.index_no, ()), *site.replaces.get(doc.index_no, ())]
             inputs = everything if doc.annual is not None else (fp(doc), tuple(fp(d) for d in related))
-            jobs.append(Job("doc:" + doc.index_no, inputs, lambda doc=doc: self.document(doc), record=True))
+            jobs.append(Job("doc:" + doc.index_no, inputs, lambda doc=doc: self.document(doc), record=doc.url))
         jobs += [
             Job("page:rules/current/", everything, lambda: self.page(
                 "rules/current/index.html", "rules.html", "现行有效规范性文件目录",

@@ -81,7 +81,7 @@ def plan_shards(documents, size: int) -> dict[str, list]:
         by_year.setdefault(doc.date.year, []).append(doc)
     shards: list[tuple[str, list]] = []
     pack: list = []
-    first = None
+    first = last = None  # the years the current pack spans
     for year in sorted(by_year):
         docs = by_year[year]
         if len(docs) > size:

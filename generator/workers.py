@@ -24,7 +24,6 @@ MIN_PARALLEL = 200  # fewer jobs than this are rendered in this process: forking
 class Done:
     index: int  # of the job
     files: tuple  # (path, source, inode, size, mtime_ns) of each page written
-    record: bool  # a search record was written to the cache
 
 
 class RenderFailed(Exception):
@@ -52,12 +51,11 @@ def run(jobs: list[Job], keys: list[str], todo: list[int], root: Path, record_pa
 
 def _render(index: int) -> Done:
     job, root = _WORK["jobs"][index], _WORK["root"]
-    files, record = [], False
+    files = []
     try:
         for page in job.make():
             if page.search_record:
                 _write_new(_WORK["record_path"](_WORK["keys"][index]), page.content)
-                record = True
                 continue
             target = inside(root, page.path)
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -66,7 +64,7 @@ def _render(index: int) -> Done:
             files.append((page.path, page.source, st.st_ino, st.st_size, st.st_mtime_ns))
     except jinja2.TemplateError as exc:
         raise RenderFailed(*_WORK["where"](exc), exc.message or str(exc)) from None
-    return Done(index, tuple(files), record)
+    return Done(index, tuple(files))
 
 
 def _write_new(path: Path, content: bytes) -> None:
