@@ -69,6 +69,7 @@ def test_an_unchanged_column_is_not_built_again(column):
     first = column.build()
     again = column.build()
     assert again.unchanged and not first.unchanged
+    assert re.fullmatch(r"构建完成：.*用时 [\d.]+ 秒（内容、模板和配置都没有变化，网站保持原样）", again.summary())
     assert again.summary().split("用时")[0] == first.summary().split("用时")[0]
     assert [p.format() for p in again.report.warnings] == [p.format() for p in first.report.warnings]
 
