@@ -77,4 +77,4 @@ bench: $(VENV)/.installed-bench chromium
 	$(PY) bench/build_bench.py
 
 clean:
-	rm -rf $(OUTPUT) .gongkai-cache screenshots .$(notdir $(OUTPUT)).staging-* .$(notdir $(OUTPUT)).old-* $(VENV) node_modules *.egg-info .pytest_cache .hypothesis
+	rm -rf $(OUTPUT) .gongkai-cache screenshots .$(notdir $(OUTPUT)).staging-* $(VENV) node_modules *.egg-info .pytest_cache .hypothesis

@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -31,18 +30,10 @@ def gongkai(root: Path) -> list[str]:
             "--content", str(root / "content"), "--output", str(root / "output")]
 
 
-def settle(root: Path) -> None:
-    """Wait until the previous site a build swapped out has been removed in the background,
-    so that one run's cleanup is not measured in the next."""
-    while any(root.glob(".output.staging-*")):
-        time.sleep(0.05)
-
-
 def measured(cmd: list[str], root: Path):
     m = run(cmd, cwd=ROOT)
     if m.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed:\n{m.stderr}")
-    settle(root)
     return m
 
 

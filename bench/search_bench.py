@@ -43,7 +43,7 @@ def first_results_bytes(site: Path) -> dict:
         shown = len(responses)  # everything requested before the first results appeared
         for response in responses[:shown]:
             path = response.url.removeprefix(address)
-            kind = ("index chunks" if "/index/" in path else "fragments" if "/fragment/" in path else
+            kind = ("postings" if path.startswith("postings/") else "index chunks" if "/index/" in path else "fragments" if "/fragment/" in path else
                     "filters" if "/filter/" in path else "pagefind runtime" if path.startswith("pagefind/") else "page")
             sizes[kind] = sizes.get(kind, 0) + len(response.body())  # bodies as sent (Pagefind's are gzip already)
         browser.close()

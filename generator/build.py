@@ -15,7 +15,7 @@ from pathlib import Path
 import jinja2
 from tqdm import tqdm
 
-from . import checks, disclosure, lint, markup, new, search, workers
+from . import checks, disclosure, lint, markup, new, postings, search, workers
 from .cache import Cache, State, generator_hash
 from .config import Config, load_config
 from .content import load_documents
@@ -66,11 +66,16 @@ class BuildResult:
 
 
 def build(config_path: Path, content_dir: Path, output_dir: Path, progress: bool = False,
-          processes: int | None = None, background_cleanup: bool = False) -> BuildResult:
+          processes: int | None = None) -> BuildResult:
     """Build the site into output_dir, or raise BuildFailed leaving output_dir untouched.
 
     What the last build made is reused where its inputs did not change (generator/cache.py).
     With progress, a bar on the terminal for builds that take longer than a second."""
+    with Cache(output_dir).lock():
+        return _build(config_path, content_dir, output_dir, progress, processes)
+
+
+def _build(config_path: Path, content_dir: Path, output_dir: Path, progress: bool, processes: int | None) -> BuildResult:
     started = time.perf_counter()
     clock = _Stages()
     report = Report()
@@ -100,14 +105,18 @@ def build(config_path: Path, content_dir: Path, output_dir: Path, progress: bool
     keys = [hashlib.sha256(f"{inputs.rendering}|{job.id}|{job.inputs!r}".encode()).hexdigest() for job in jobs]
     clock.done("整理")
 
-    staging = Staging(output_dir)
+    # The site before last becomes the staging folder; what it holds is known unless a build
+    # stopped while working in it.
+    staging = Staging(output_dir, recycle=cache.previous if output_dir.is_dir() else None,
+                      holds=cache.recycling(state.previous_site))
     done_jobs, done_shards = {}, {}
     indexing = None
     try:
         todo, reuse = [], {}
         for i, job in enumerate(jobs):
             previous = state.jobs.get(job.id)
-            if _reusable(previous, keys[i], output_dir) and (not job.record or cache.record(keys[i]).is_file()):
+            if _reusable(previous, keys[i], output_dir) and (not job.record or all(
+                    cache.record(keys[i], kind).is_file() for kind in ("html", "terms"))):
                 reuse[i] = previous
             else:
                 todo.append(i)
@@ -139,10 +148,12 @@ def build(config_path: Path, content_dir: Path, output_dir: Path, progress: bool
                 if "files/" + attachment.rel not in staging.written:
                     staging.copy("files/" + attachment.rel, attachment.source, str(doc.source))
         clock.done("写入页面")
-        index = indexing.finish(done_shards)
+        index = indexing.finish(done_shards, site.documents)
         clock.done("建立索引")
+        staging.prune()
         cache.forget()
-        staging.commit(background=background_cleanup)
+        staging.commit(keep=cache.previous)
+        cache.recycled()
         clock.done("替换输出")
     except DoubleWrite as exc:
         _abandon(indexing, staging)
@@ -169,6 +180,7 @@ def build(config_path: Path, content_dir: Path, output_dir: Path, progress: bool
                          rendered=len(todo), reused=len(jobs) - len(todo), cache_damaged=cache.damaged)
     state.fingerprint, state.config, state.documents = inputs.fingerprint, inputs.config, documents_cache
     state.jobs, state.shards = done_jobs, done_shards
+    state.previous_site, state.site = state.site, frozenset(staging.written)
     state.summary = {"documents": result.documents, "by_mode": by_mode, "pages": pages, "files": result.files,
                      "index": index, "warnings": [(os.path.abspath(p.path), p.line, p.col, p.code, p.message, p.hint)
                                                   for p in report.warnings]}
@@ -184,10 +196,12 @@ class _Indexing:
     def __init__(self, shards: dict, record_keys: dict, state: State, cache: Cache, staging: Staging,
                  output_dir: Path, processes: int):
         self.shards, self.state, self.staging, self.output_dir = shards, state, staging, output_dir
+        self.cache, self.record_keys = cache, record_keys
         self.pages = len(record_keys)
         self.scratch = staging.root / search.RECORDS
         self.bundle = staging.root / search.BUNDLE
         self.todo, self.keys = [], {}
+        shutil.rmtree(self.scratch, ignore_errors=True)  # left by a build that failed
         for number, (name, docs) in enumerate(shards.items()):
             records = [(doc.url, record_keys[doc.url]) for doc in docs]
             self.keys[name] = search.shard_key(name, number == 0, records)
@@ -197,12 +211,14 @@ class _Indexing:
                 target = self.scratch / name / url / "index.html"
                 target.parent.mkdir(parents=True, exist_ok=True)
                 os.link(cache.record(record), target)
+            shutil.rmtree(self.bundle / name, ignore_errors=True)  # Pagefind writes some names in place
             self.todo.append((name, len(docs), number == 0))
         self.pool = ThreadPoolExecutor(max_workers=processes)
         self.running = [self.pool.submit(search.build_shard, self.scratch / name, self.bundle / name, count, primary)
                         for name, count, primary in self.todo]
 
-    def finish(self, done: dict) -> search.IndexStats:
+    def finish(self, done: dict, documents: list) -> search.IndexStats:
+        sections = self.sections(documents)  # while Pagefind works
         self.wait()
         shutil.rmtree(self.scratch, ignore_errors=True)
         rebuilt = {name for name, _count, _primary in self.todo}
@@ -218,11 +234,47 @@ class _Indexing:
                     self.staging.register(rel, "search index")
                     st = path.stat()
                     files.append((rel, "search index", st.st_ino, st.st_size, st.st_mtime_ns))
-            done[name] = (self.keys[name], tuple(files))
+            done[name] = (self.keys[name], tuple(files), search.fragments(self.bundle / name, name))
+        fragments = {url: fragment for name in self.shards for url, fragment in done[name][2].items()}
+        written = self.postings(sections, fragments)
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss if self.todo else 0
         files = [f for name in self.shards for f in done[name][1]]
-        return search.IndexStats(self.pages, len(files), sum(f[3] for f in files), peak, len(self.shards),
-                                 len(self.todo))
+        return search.IndexStats(self.pages, len(files) + len(written), sum(f[3] for f in files) + sum(written),
+                                 peak, len(self.shards), len(self.todo))
+
+    def sections(self, documents: list) -> list[tuple[str, list, dict]]:
+        """postings/ in sections (generator/postings.py): (name, documents, bucket parts); a
+        section whose documents did not change comes from the cache."""
+        self.buckets = postings.bucket_count(self.pages)
+        sections, keep = [], set()
+        for name, docs in search.plan_shards(documents, postings.SECTION_SIZE).items():
+            records = [(doc.url, self.record_keys[doc.url]) for doc in docs]
+            key = postings.section_key(name, self.buckets, records)
+            parts = self.cache.section(key)
+            if parts is None:
+                parts = postings.section(name, [self.cache.record(k, "terms").read_bytes() for _url, k in records],
+                                         self.buckets)
+                self.cache.save_section(key, parts)
+            keep.add(key)
+            sections.append((name, docs, parts))
+        self.cache.prune_sections(keep)
+        return sections
+
+    def postings(self, sections: list, fragments: dict) -> list[int]:
+        """Write postings/; each document's row names its Pagefind fragment, which search.js
+        reads for the excerpt. Returns the sizes of the files."""
+        rows = [(name, [[doc.url, int(doc.date.strftime("%Y%m%d")), fragments["/" + doc.url]] for doc in docs], parts)
+                for name, docs, parts in sections]
+        written = postings.files(rows, self.buckets, self.pages)
+        published = self.state.site or frozenset()  # what output/ holds
+        for path, data in written.items():
+            # Files named by their content's hash (all but index.json) are the same file if the name is.
+            existing = f"{self.output_dir}/{path}"
+            if path in published and path != postings.INDEX and _size(existing) == len(data):
+                self.staging.link(path, existing, "search index")
+            else:
+                self.staging.write(path, data, "search index")
+        return [len(data) for data in written.values()]
 
     def wait(self) -> None:
         self.pool.shutdown(wait=True)
@@ -242,9 +294,10 @@ def _reusable(previous: tuple | None, key: str, output_dir: Path) -> bool:
     there as it wrote them (same inode, size, time)."""
     if previous is None or previous[0] != key:
         return False
+    out = str(output_dir)
     try:
         for path, _source, ino, size, mtime in previous[1]:
-            st = os.stat(output_dir / path)
+            st = os.stat(f"{out}/{path}")
             if (st.st_ino, st.st_size, st.st_mtime_ns) != (ino, size, mtime):
                 return False
     except OSError:
@@ -252,9 +305,17 @@ def _reusable(previous: tuple | None, key: str, output_dir: Path) -> bool:
     return True
 
 
+def _size(path: str) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return -1
+
+
 def _link(staging: Staging, output_dir: Path, files: tuple) -> None:
-    for path, source, *_ in files:
-        staging.link(path, output_dir / path, source)
+    out = str(output_dir)
+    for path, source, ino, *_ in files:
+        staging.link(path, f"{out}/{path}", source, ino)
 
 
 class _Inputs:

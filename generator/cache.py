@@ -8,15 +8,17 @@ through its checksum and ignored.
 """
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import pickle
 import shutil
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-FORMAT = 1  # bump when State changes shape
+FORMAT = 2  # bump when State changes shape
 _MAGIC = b"gongkai-build-cache\n"
 GENERATOR = Path(__file__).resolve().parent
 
@@ -30,6 +32,8 @@ class State:
     documents: dict = field(default_factory=dict)  # source file → content.Parsed
     jobs: dict = field(default_factory=dict)  # render job id → (key, files)
     shards: dict = field(default_factory=dict)  # search shard → (key, files)
+    site: frozenset | None = None  # every file of the site the last build made (None: not known)
+    previous_site: frozenset | None = None  # every file of the site before: the next staging folder
 
 
 def location(output: Path) -> Path:
@@ -48,7 +52,19 @@ class Cache:
     def __init__(self, output: Path):
         self.root = location(output)
         self.records = self.root / "records"  # search records by render key: content-addressed
+        self.sections = self.root / "postings"  # each postings section's bucket parts, by section key
+        self.previous = self.root / "previous"  # the site before the current one: the next staging folder
         self.damaged = False  # a cache was there but could not be trusted
+
+    @contextmanager
+    def lock(self):
+        """One build at a time per output folder (make and serve at once, say): builds share
+        the cache and the staging folder. The lock file sits beside the cache folder, which
+        a build may delete."""
+        self.root.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.root.parent / f".{self.root.name}.lock", "w") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            yield
 
     def last(self, generator: str) -> tuple[str, dict] | None:
         """(fingerprint, summary) of the last build: all the no-change check needs, kept apart
@@ -106,11 +122,45 @@ class Cache:
     def clear(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)
 
-    def record(self, key: str) -> Path:
-        return self.records / key[:2] / f"{key}.html"
+    def record(self, key: str, kind: str = "html") -> Path:
+        """A document's search record (html) or terms (terms), by its render key."""
+        return self.records / key[:2] / f"{key}.{kind}"
+
+    def section(self, key: str) -> dict | None:
+        try:
+            with open(self.sections / f"{key}.pickle", "rb") as f:
+                parts = pickle.load(f)
+        except Exception:  # noqa: BLE001 - missing or unreadable: the section is built again
+            return None
+        return parts if isinstance(parts, dict) else None
+
+    def save_section(self, key: str, parts: dict) -> None:
+        self.sections.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".section-", dir=self.sections)
+        with os.fdopen(fd, "wb") as out:
+            pickle.dump(parts, out, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, self.sections / f"{key}.pickle")
+
+    def prune_sections(self, keep: set[str]) -> None:
+        if self.sections.is_dir():
+            for path in self.sections.iterdir():
+                if path.stem not in keep:
+                    path.unlink()
+
+    def recycling(self, holds: frozenset | None) -> frozenset | None:
+        """A build starts working in `previous`: until it is done, what that folder holds is
+        not known (a build stopped half way leaves it as it was then)."""
+        marker = self.root / "previous.dirty"
+        known = None if marker.exists() else holds
+        self.root.mkdir(parents=True, exist_ok=True)
+        marker.touch()
+        return known
+
+    def recycled(self) -> None:
+        (self.root / "previous.dirty").unlink(missing_ok=True)
 
     def prune_records(self, keep: set[str]) -> None:
-        """Drop the search records no page of this build uses."""
+        """Drop the search records and terms no page of this build uses."""
         if not self.records.is_dir():
             return
         for folder in self.records.iterdir():

@@ -57,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def run_build(args) -> int:
     try:
-        result = build(args.config, args.content, args.output, progress=not args.quiet, background_cleanup=True)
+        result = build(args.config, args.content, args.output, progress=not args.quiet)
     except BuildFailed as failed:
         errors = failed.report.errors
         print(failed.report.format(), file=sys.stderr)

@@ -50,7 +50,7 @@ CATEGORY_KEYS = {
 }
 
 # First-level URL folders the generator writes itself; a category may not take them.
-RESERVED_SLUGS = frozenset({"doc", "agency", "year", "static", "files", "search", "pagefind", "page",
+RESERVED_SLUGS = frozenset({"doc", "agency", "year", "static", "files", "search", "pagefind", "postings", "page",
                             "elder", "accessibility", "rules", "guide"})
 _SLUG_FORBIDDEN = re.compile(r"[\s/\\?#%<>\"'`]")
 

@@ -12,6 +12,7 @@ from . import annual, schema
 from .config import Config
 from .errors import Report
 from .frontmatter import FrontMatterMissing, FrontMatterUnclosed, split
+from .frontmatter import body as frontmatter_body
 from .model import Attachment, Document
 from .yamltree import Map, Scalar, Seq, YamlSyntaxError
 
@@ -20,15 +21,17 @@ MAX_BYTES = 10 * 1048576  # a Markdown file this large holds pasted data, not a 
 
 
 def source_files(content_dir: Path) -> list[Path]:
-    """Every Markdown file below content/, in a stable order; hidden files and folders skipped."""
+    """Every Markdown file below content/, in a stable order; hidden files and folders skipped.
+    Linked folders are not entered (a linked file is found, and refused if it leads outside)."""
     found = []
-    for path in content_dir.rglob("*"):
-        rel = path.relative_to(content_dir)
-        if any(part.startswith(".") for part in rel.parts):
-            continue
-        if path.suffix.lower() in MARKDOWN_SUFFIXES and (path.is_file() or path.is_symlink()):
-            found.append(path)
-    return sorted(found, key=lambda p: p.relative_to(content_dir).as_posix())
+    top = str(content_dir)
+    for folder, dirs, names in os.walk(top):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        rel = os.path.relpath(folder, top)
+        prefix = "" if rel == "." else rel.replace(os.sep, "/") + "/"
+        found += [prefix + name for name in names
+                  if not name.startswith(".") and os.path.splitext(name)[1].lower() in MARKDOWN_SUFFIXES]
+    return [content_dir / rel for rel in sorted(found)]
 
 
 def load_documents(config: Config, content_dir: Path, report: Report,
@@ -74,10 +77,15 @@ class _DocumentReader:
 
     def read(self, path: Path) -> Document | None:
         self.path = path
-        if not path.resolve().is_relative_to(self.content_dir):
+        # Folders are walked without following links (source_files), so only a linked file can lead out.
+        if path.is_symlink() and not path.resolve().is_relative_to(self.content_dir):
             return self.fail(1, 1, "E122", "这个文件是指向 content/ 以外的链接", "把文件本身放进 content/，不要用链接。")
-        if path.stat().st_size > MAX_BYTES:
-            return self.fail(1, 1, "E126", f"文件太大（{path.stat().st_size / 1048576:.1f} MB，上限 {MAX_BYTES // 1048576} MB）",
+        try:
+            size = path.stat().st_size
+        except OSError:
+            size = 0  # a broken link: reading it reports the problem
+        if size > MAX_BYTES:
+            return self.fail(1, 1, "E126", f"文件太大（{size / 1048576:.1f} MB，上限 {MAX_BYTES // 1048576} MB）",
                              "正文里可能粘贴了图片或表格数据：把它们做成附件（附件: 文件名），正文只写文字。")
         key, raw = str(path), None
         self.digest = self.digests.get(key)
@@ -94,7 +102,10 @@ class _DocumentReader:
         if doc is not None and all(p.severity != "错误" for p in new):
             self.parsed[key] = Parsed(
                 self.digest, tuple((str(a.source), *_stat(a.source)) for a in doc.attachments),
-                dataclasses.replace(doc, category=doc.category.key, agencies=tuple(a.name for a in doc.agencies)),
+                # Without its body, which is most of the cache's size: body_of() reads it again
+                # for the few documents a build renders.
+                dataclasses.replace(doc, category=doc.category.key, agencies=tuple(a.name for a in doc.agencies),
+                                    body=None),
                 tuple((os.path.abspath(p.path), p.line, p.col, p.code, p.message, p.hint) for p in new),
                 tuple(self.index_numbers[numbers:]))
         return doc
@@ -298,6 +309,19 @@ class _DocumentReader:
 
 
 _INVALID = object()
+
+
+def body_of(doc: Document) -> str:
+    """A document's body: as read, or, for a document the build cache gave back without it,
+    from its source file (which this build found unchanged)."""
+    if doc.body is not None:
+        return doc.body
+    raw = Path(doc.source).read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("gb18030")  # as decode() read it, with a warning, when it was parsed
+    return frontmatter_body(text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def _stat(path: Path) -> tuple[int, int]:

@@ -31,13 +31,21 @@ def split(text: str) -> Parsed:
 
     Raises FrontMatterMissing / FrontMatterUnclosed, or yamltree.YamlSyntaxError with file lines.
     """
+    yaml_text, body = _parts(text)
+    body_line = 2 + yaml_text.count("\n") + 1
+    return Parsed(load(yaml_text, first_line=2), body, body_line)
+
+
+def body(text: str) -> str:
+    """The body alone, of a text that split() has read before."""
+    return _parts(text)[1]
+
+
+def _parts(text: str) -> tuple[str, str]:
     first, _, rest = text.partition("\n")
     if not _BOUNDARY.fullmatch(first):
         raise FrontMatterMissing
     closing = _BOUNDARY.search(rest)
     if closing is None:
         raise FrontMatterUnclosed
-    yaml_text = rest[: closing.start()]
-    body = rest[closing.end():].removeprefix("\n")
-    body_line = 2 + yaml_text.count("\n") + 1
-    return Parsed(load(yaml_text, first_line=2), body, body_line)
+    return rest[: closing.start()], rest[closing.end():].removeprefix("\n")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,7 +41,8 @@ class Document:
     interprets: str | None = None
     superseded_by: str | None = None
     annual: object = None  # annual.AnnualData for a 政府信息公开年报
-    body: str = ""  # Markdown source; the gate empties it where it may not be published
+    body: str | None = ""  # Markdown source; the gate empties it where it may not be published; None:
+    # not kept by the build cache, read again from the source (content.body_of)
     body_line: int = 1
     lines: dict = field(default_factory=dict, compare=False, hash=False)  # field key → line, for messages
     digest: str = field(default="", compare=False)  # sha256 of the source file: what the build cache keys on
@@ -62,6 +64,7 @@ class Document:
 _SAFE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
 
 
+@functools.lru_cache(maxsize=None)  # pages ask for the same documents' URLs tens of thousands of times
 def permalink(index_no: str) -> str:
     """索引号 → URL path, one folder per '/'-separated part.
 

@@ -11,8 +11,9 @@ from urllib.parse import quote, urlsplit
 import jinja2
 import segno
 
-from . import annual, disclosure, markup, schema, search, validity
+from . import annual, disclosure, markup, postings, schema, validity
 from .config import Category
+from .content import body_of
 from .model import Document, Site
 
 
@@ -32,7 +33,8 @@ class Page:
     path: str  # output file, relative to the site root, POSIX
     content: bytes
     source: str  # what produced it, for double-write errors
-    search_record: bool = False  # for the search index only, never published (search_record.html)
+    private: str = ""  # for the search index only, never published: the cache file's suffix (html: the
+    # Pagefind record, search_record.html; terms: its terms for postings/)
 
 
 def environment(search_path: list[Path]) -> jinja2.Environment:
@@ -78,7 +80,7 @@ def relative(target: str, current: str) -> str:
 
 
 ELDER = "elder/"  # the 长者模式 twin of every page lives under this folder
-SHARED = ("static/", "files/", "pagefind/")  # assets both modes use
+SHARED = ("static/", "files/", "pagefind/", "postings/")  # assets both modes use
 
 
 def qr_svg(address: str) -> str:
@@ -105,6 +107,7 @@ class Renderer:
         self.base_path = urlsplit(site.config.base_url).path
         self.domain = urlsplit(site.config.base_url).hostname
         self.categories = {c.key: c for c in site.config.all_categories()}
+        self._fingerprints: dict[str, str] = {}
 
     def jobs(self) -> list[Job]:
         """The site as units of work, each with the inputs its pages are made from, so that a
@@ -158,19 +161,23 @@ class Renderer:
         jobs.append(Job("page:404.html", everything, lambda: self.page("404.html", "404.html", "404", absolute=True)))
         return jobs
 
-    @staticmethod
-    def fingerprint(doc: Document | None) -> tuple:
+    def fingerprint(self, doc: Document | None) -> str:
         """What a document's pages are made of besides templates and config: its file, the
-        attachments it lists (their sizes are shown), and its state on the build date."""
+        attachments it lists (their sizes are shown), and its state on the build date. A
+        short hash, computed once: list pages and related documents ask for it again and again."""
         if doc is None:
-            return ()
-        return (doc.digest, doc.validity, str(doc.ended), doc.interprets, doc.superseded_by,
-                tuple((a.rel, a.size) for a in doc.attachments))
+            return ""
+        found = self._fingerprints.get(doc.index_no)
+        if found is None:
+            state = (doc.digest, doc.validity, str(doc.ended), doc.interprets, doc.superseded_by,
+                     tuple((a.rel, a.size) for a in doc.attachments))
+            found = self._fingerprints[doc.index_no] = hashlib.sha256(repr(state).encode()).hexdigest()[:24]
+        return found
 
     def site_fingerprint(self) -> str:
         digest = hashlib.sha256()
         for doc in self.site.documents:
-            digest.update(repr(self.fingerprint(doc)).encode())
+            digest.update(self.fingerprint(doc).encode())
         return digest.hexdigest()
 
     def holds_rules(self, category: Category) -> bool:
@@ -230,13 +237,12 @@ class Renderer:
                 for i, name in enumerate(category.path[:-1])]
 
     def document(self, doc: Document) -> Iterator[Page]:
-        """The document's page, then its search record (same path, indexed but never published)."""
+        """The document's page, then its search record and terms (indexed, never published)."""
         site = self.site
         crumbs = self.category_crumbs(doc.category) + [(doc.category.name, category_url(doc.category))]
-        body = markup.to_html(doc.body) if doc.body.strip() else ""
-        findable = " ".join([doc.title, doc.index_no, doc.doc_no or "", doc.agency_names, markup.text(body)])
-        record = self.env.get_template("search_record.html").render(
-            doc=doc, body=body, grams=search.grams(findable), grams_mark=search.GRAMS_MARK)
+        source = body_of(doc)
+        body = markup.to_html(source) if source.strip() else ""
+        record = self.env.get_template("search_record.html").render(doc=doc, body=body)
         if doc.annual is not None:
             body = yield from self.annual_report(doc, body)
         yield from self.page(doc.url + "index.html", "document.html", str(doc.source), doc=doc, crumbs=crumbs,
@@ -247,7 +253,9 @@ class Renderer:
                              interpretations=site.interpretations.get(doc.index_no, ()),
                              replaces=site.replaces.get(doc.index_no, ()),
                              apply_url=self.apply_url())
-        yield Page(doc.url + "index.html", record.encode("utf-8"), str(doc.source), search_record=True)
+        yield Page(doc.url + "index.html", record.encode("utf-8"), str(doc.source), private="html")
+        yield Page(doc.url + "terms", postings.document_terms(record), str(doc.source),
+                   private="terms")
 
     def annual_report(self, doc: Document, body: str):
         """Yield the report's tables as CSV files; return the body with each table placed after its

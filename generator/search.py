@@ -1,6 +1,8 @@
 """The search index: Pagefind's extended build (it segments Chinese) run over the staging folder.
+It holds the pages' text, metadata and filters; which documents a query finds is decided by
+generator/postings.py.
 
-Only elements marked by the search contract (themes/*/templates/partials/search.html) are
+Only elements marked by the search contract (themes/*/templates/search_record.html) are
 indexed, so what the index can hold is exactly what the disclosure gate let onto the pages.
 """
 from __future__ import annotations
@@ -10,10 +12,8 @@ import hashlib
 import importlib.metadata
 import json
 import math
-import re
 import resource
 import subprocess
-import unicodedata
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,30 +24,6 @@ import pagefind_bin_extended
 BUNDLE = "pagefind"  # folder of the index inside the site; search.js loads it relative to the site root
 RECORDS = ".search-records"  # scratch folder for the records Pagefind reads, inside the staging folder
 SHARD_SIZE = 400  # documents a search shard holds at most (config: search_shard_size)
-
-
-_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")  # search.js has the same rule
-GRAMS_MARK = "⁂"  # where a record's gram lane starts in Pagefind's content; search.js cuts it off there
-
-
-def grams(text: str) -> str:
-    """The Han bigrams of the text, each written as one number, distinct, sorted, space-separated.
-
-    Pagefind segments Chinese with a dictionary, and the same phrase can be cut differently
-    in a long page than in a short query; then the query's words are not prefixes of the
-    page's and the page is not found. A bigram written as ten digits (two code points of
-    five digits) is one word that no segmenter cuts, the same in the page and in the query,
-    so the bigrams of a phrase find every page that holds it. A lone character is five
-    digits, so it finds every bigram it begins.
-    """
-    found = set()
-    for run in _HAN.findall(unicodedata.normalize("NFKC", text)):
-        if len(run) == 1:
-            found.add(run)
-        found.update(run[i:i + 2] for i in range(len(run) - 1))
-    # Distinct pairs first, numbers after: a long page repeats most of its pairs many times.
-    code = {c: f"{ord(c):05d}" for c in set("".join(found))}
-    return " ".join(sorted(code[pair[0]] + code[pair[1]] if len(pair) == 2 else code[pair] for pair in found))
 
 
 @dataclass(frozen=True)
@@ -73,8 +49,7 @@ def plan_shards(documents, size: int) -> dict[str, list]:
     """Documents → search shards, newest first: whole years packed from the oldest up to `size`
     documents a shard; a year larger than that is split by a hash of the 索引号.
 
-    Pagefind's memory grows with the documents in one index (about 0.85 MiB each with the gram
-    lane), so the size bounds it. Packing from the oldest year keeps old shards unchanged as
+    Pagefind's memory grows with the documents in one index, so the size bounds it. Packing from the oldest year keeps old shards unchanged as
     new documents arrive, so an edit re-indexes the shard of its year only."""
     by_year: dict[int, list] = {}
     for doc in documents:
@@ -141,6 +116,21 @@ def build_shard(records: Path, bundle: Path, expected_pages: int, primary: bool)
     files = [p for p in bundle.rglob("*") if p.is_file()]
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # the largest Pagefind so far
     return IndexStats(pages, len(files), sum(p.stat().st_size for p in files), peak)
+
+
+def fragments(bundle: Path, shard: str) -> dict[str, str]:
+    """URL → "<shard>/<fragment name>" for every page of a shard's bundle. search.js reads a
+    result's fragment (its text and metadata) directly, without a Pagefind search: Pagefind
+    can only look a page up by searching, and a search by filters alone loads every index
+    chunk (17 MB on 10,000 documents)."""
+    found = {}
+    for path in sorted((bundle / "fragment").iterdir()):
+        head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(path.read_bytes(), 4096)
+        if not head.startswith(_SIGNATURE + b'{"url":'):
+            raise SearchIndexFailed(f"无法识别的 Pagefind 文件：{path.name}")
+        url = json.JSONDecoder().raw_decode(head[len(_SIGNATURE) + 7:].decode("utf-8", "ignore"))[0]
+        found[url] = f"{shard}/{path.name.removesuffix('.pf_fragment')}"
+    return found
 
 
 _SIGNATURE = b"pagefind_dcd"  # what every compressed Pagefind file starts with once decompressed

@@ -62,7 +62,7 @@ class State:
 def rebuild(args, state: State) -> None:
     with state.lock:
         try:
-            result = build(args.config, args.content, args.output, background_cleanup=True)
+            result = build(args.config, args.content, args.output)
         except BuildFailed as failed:
             state.error = failed.report.format()
             print(state.error, file=sys.stderr, flush=True)

@@ -13,7 +13,7 @@ from typing import Callable, Iterator
 
 import jinja2
 
-from .output import inside
+from .output import inside, replace
 from .render import Job
 
 _WORK: dict = {}  # what the forked workers read: jobs, keys, where to write
@@ -34,7 +34,7 @@ class RenderFailed(Exception):
         self.template, self.line, self.message = template, line, message
 
 
-def run(jobs: list[Job], keys: list[str], todo: list[int], root: Path, record_path: Callable[[str], Path],
+def run(jobs: list[Job], keys: list[str], todo: list[int], root: Path, record_path: Callable[[str, str], Path],
         where: Callable[[jinja2.TemplateError], tuple[str, int]], processes: int) -> Iterator[Done]:
     """Render jobs[i] for i in todo; yields as they finish (in any order)."""
     _WORK.update(jobs=jobs, keys=keys, root=root, record_path=record_path, where=where)
@@ -54,12 +54,14 @@ def _render(index: int) -> Done:
     files = []
     try:
         for page in job.make():
-            if page.search_record:
-                _write_new(_WORK["record_path"](_WORK["keys"][index]), page.content)
+            if page.private:
+                _write_new(_WORK["record_path"](_WORK["keys"][index], page.private), page.content)
                 continue
             target = inside(root, page.path)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(page.content)
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            replace(target)  # the staging folder may be the site before last (output.Staging)
+            with open(target, "wb") as out:
+                out.write(page.content)
             st = os.stat(target)
             files.append((page.path, page.source, st.st_ino, st.st_size, st.st_mtime_ns))
     except jinja2.TemplateError as exc:

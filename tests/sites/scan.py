@@ -3,9 +3,13 @@ from __future__ import annotations
 
 import gzip
 import io
+import json
 import zipfile
 import zlib
+from collections import defaultdict
 from pathlib import Path
+
+from generator import postings
 
 
 def _expand(data: bytes) -> list[bytes]:
@@ -39,4 +43,28 @@ def leaks(output: Path, needles: list[str]) -> dict[str, list[str]]:
         for needle in needles:
             if any(needle.encode() in blob for blob in blobs):
                 hits.setdefault(needle, []).append(rel)
+    # postings/ holds terms, not text: a document there leaks a needle if it holds all of the
+    # needle's terms (or, for filter values, the needle itself).
+    for name, terms in _postings_documents(output).items():
+        text = "\n".join(terms)
+        for needle in needles:
+            wanted = set(postings.tokens(needle))
+            if (wanted and wanted <= terms) or needle in text:
+                hits.setdefault(needle, []).append(name)
     return hits
+
+
+def _postings_documents(output: Path) -> dict[str, set[str]]:
+    """postings/ read back as documents: "postings/<section>/<local id>" → its terms."""
+    index_file = output / postings.FOLDER / "index.json"
+    if not index_file.is_file():
+        return {}
+    widths = {section[0]: section[2] for section in json.loads(index_file.read_text(encoding="utf-8"))["sections"]}
+    documents: dict[str, set[str]] = defaultdict(set)
+    for path in sorted((output / postings.FOLDER / "b").glob("*.json")):
+        for section, terms in json.loads(path.read_text(encoding="utf-8")).items():
+            width = widths[section]
+            for term, posted in terms.items():
+                for i in range(0, len(posted), width + 1):
+                    documents[f"{postings.FOLDER}/{section}/{posted[i:i + width]}"].add(term)
+    return documents

@@ -74,7 +74,9 @@ def test_ten_kinds_of_mistakes(tmp_path):
     assert result.stderr == (INVALID / "expected.txt").read_text(encoding="utf-8")
     assert result.stderr.count("错误[E1") == 10
     assert tree(site / "output") == before
-    assert sorted(p.name for p in site.iterdir()) == ["config.yml", "content", "expected.txt", "output"]
+    # No staging folder left; the cache folder holds only the build lock.
+    assert sorted(p.name for p in site.iterdir()) == [".gongkai-cache", "config.yml", "content", "expected.txt", "output"]
+    assert [p.name for p in (site / ".gongkai-cache").iterdir()] == [".output.lock"]
 
 
 def test_failed_build_leaves_previous_output_identical(site_root):

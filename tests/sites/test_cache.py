@@ -11,6 +11,7 @@ import pytest
 from generator import workers
 from generator.build import build
 from generator.cache import location
+from generator.errors import BuildFailed
 
 ROOT = Path(__file__).resolve().parents[2]
 THEME = ROOT / "themes" / "default" / "templates"
@@ -160,6 +161,9 @@ def test_damaged_cache_is_noticed_and_rebuilt(column):
     assert result.cache_damaged and result.reused == 0
     assert result.summary().startswith("构建缓存已损坏，已忽略并完整重新构建。\n构建完成：")
     column.same_as_cold()
+    # The staging folder the damaged cache described is not trusted either.
+    (column.root / READING).unlink()
+    column.same_as_cold()
 
 
 def test_output_edited_by_hand_is_not_trusted(column):
@@ -177,3 +181,37 @@ def test_workers_render_what_one_process_renders(column, monkeypatch):
     alone = column.build(column.tmp / "alone" / "output", processes=1)
     assert forked.rendered == alone.rendered > 0
     assert tree(column.tmp / "forked" / "output") == tree(column.tmp / "alone" / "output")
+
+
+def test_staging_is_the_site_before_last_brought_up_to_date(column):
+    """From the third build on, the staging folder is the site before last (kept in the
+    cache, its files hard-linked with the live site's), not a fresh one: every build still
+    equals one from nothing, and a build that fails half way leaves output/ as it was."""
+    column.build()
+    column.edit(RULE, "标题: 方城镇政务公开工作考核办法\n", "标题: 方城镇政务公开工作考核规定\n")
+    column.same_as_cold()
+    previous = location(column.root / "output") / "previous"
+    assert previous.is_dir()
+    column.edit(READING, "发布日期: 2021-06-28", "发布日期: 2016-03-01")
+    column.same_as_cold()
+    # Every page changes (the footer), and document pages fail: other pages are written into
+    # the recycled folder first, over names it shares with output/.
+    out = column.root / "output"
+    before = tree(out)
+    (column.root / "templates" / "partials").mkdir(parents=True)
+    footer = (THEME / "partials" / "footer.html").read_text(encoding="utf-8")
+    (column.root / "templates" / "partials" / "footer.html").write_text(
+        footer.replace("</footer>", "<p>模板已改</p></footer>"), encoding="utf-8")
+    document = (THEME / "document.html").read_text(encoding="utf-8")
+    (column.root / "templates" / "document.html").write_text(
+        document.replace("{% block main %}", "{% block main %}{{ doc.no_such_field }}", 1), encoding="utf-8")
+    with pytest.raises(BuildFailed):
+        column.build()
+    assert tree(out) == before
+    assert previous.is_dir()
+    shutil.rmtree(column.root / "templates")
+    column.edit(RULE, "标题: 方城镇政务公开工作考核规定\n", "标题: 方城镇政务公开工作考核办法\n")
+    column.same_as_cold()
+    (column.root / READING).unlink()
+    column.same_as_cold()
+    assert not (out / "doc/lanshanqufczzf/2021-0000567").exists()

@@ -64,6 +64,7 @@ def assert_gate_holds(site) -> None:
     seen_in = leaks(site.output, ["PUBLIC-BODY-OK"])["PUBLIC-BODY-OK"]
     assert "doc/csj/2024-0000001/index.html" in seen_in
     assert any(path.startswith("pagefind/") and "/fragment/" in path for path in seen_in)
+    assert any(path.startswith("postings/") for path in seen_in)
 
 
 def test_canaries_never_leave_the_building(site_root):

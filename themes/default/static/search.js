@@ -12,9 +12,10 @@
   var FIELDS = ["q", "sort"].concat(FILTERS);
   var PAGE = 10;
   var PHRASE_WINDOW = 20; // results re-ranked so exact phrase matches come first
-  var GRAMS_MARK = "\u2042"; // generator/search.py GRAMS_MARK: where a record's gram lane starts
+  var DIGITS = "0123456789abcdefghijklmnopqrstuv"; // generator/postings.py ALPHABET
   var HAN = /[\u3400-\u9fff\uf900-\ufaff]+/g;
   var pagefind = null;
+  var postings = null;
   var results = [];
   var shown = 0;
   var generation = 0;
@@ -84,9 +85,7 @@
     say("正在搜索…");
     var options = { filters: filters };
     if (state.sort === "date") options.sort = { date: "desc" };
-    return load().then(function (pf) {
-      return find(pf, state.q, options, state.sort === "date");
-    }).then(function (found) {
+    return find(state.q, filters, options, state.sort === "date").then(function (found) {
       return state.sort === "date" ? found : phraseFirst(found, state.q);
     }).then(function (ranked) {
       if (mine !== generation) return null;
@@ -103,16 +102,176 @@
     });
   }
 
-  // The same rule as generator/search.py grams(): each Han bigram as one ten-digit word.
-  function code(ch) { return ("0000" + ch.charCodeAt(0)).slice(-5); }
-  function grams(text) {
-    var found = {};
-    (text.normalize("NFKC").match(HAN) || []).forEach(function (run) {
-      if (run.length === 1) found[code(run)] = true;
-      for (var i = 0; i < run.length - 1; i++) found[code(run[i]) + code(run[i + 1])] = true;
-    });
-    return Object.keys(found).sort().join(" ");
+  // postings/ (generator/postings.py): which documents hold each term, and how strongly.
+  function loadPostings() {
+    if (!postings) {
+      var address = new URL(list.dataset.postings, location.href);
+      postings = fetchJson(address.href, "no-cache").then(function (index) {
+        index.base = new URL(".", address).href;
+        index.number = {};
+        index.sections.forEach(function (s, i) { index.number[s[0]] = i; });
+        index.buckets_ = {};
+        index.tables = {};
+        return index;
+      });
+    }
+    return postings;
   }
+
+  function fetchJson(url, cache) {
+    return fetch(url, cache ? { cache: cache } : {}).then(function (r) {
+      if (!r.ok) throw new Error(url + ": " + r.status);
+      return r.json();
+    });
+  }
+
+  // The same terms as generator/postings.py tokens(): Han bigrams and ASCII words.
+  function terms(text) {
+    var norm = text.normalize("NFKC").toLowerCase();
+    var found = {};
+    (norm.match(HAN) || []).forEach(function (run) {
+      for (var i = 0; i < run.length - 1; i++) found[run.slice(i, i + 2)] = true;
+    });
+    (norm.match(/[a-z0-9]+/g) || []).forEach(function (word) { found[word] = true; });
+    return Object.keys(found);
+  }
+
+  var CRC = [];
+  for (var n = 0; n < 256; n++) {
+    var c = n;
+    for (var k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    CRC[n] = c;
+  }
+  function crc32(text) { // zlib's, over UTF-8, as generator/postings.py bucket()
+    var bytes = new TextEncoder().encode(text);
+    var c = -1;
+    for (var i = 0; i < bytes.length; i++) c = CRC[(c ^ bytes[i]) & 255] ^ (c >>> 8);
+    return (c ^ -1) >>> 0;
+  }
+
+  // term → { document number → weight }; a document number is section * 32768 + local id.
+  function lookup(index, wanted) {
+    var files = {};
+    wanted.forEach(function (term) { files[crc32(term) & (index.buckets - 1)] = true; });
+    return Promise.all(Object.keys(files).map(function (b) {
+      if (!index.files[b]) return null;
+      index.buckets_[b] = index.buckets_[b] ||
+        fetchJson(index.base + "b/" + b + "-" + index.files[b] + ".json");
+      return index.buckets_[b];
+    })).then(function () {
+      return Promise.all(wanted.map(function (term) {
+        var b = crc32(term) & (index.buckets - 1);
+        return (index.files[b] ? index.buckets_[b] : Promise.resolve({})).then(function (file) {
+          var docs = {};
+          Object.keys(file).forEach(function (name) {
+            var list = file[name][term];
+            if (!list) return;
+            var section = index.number[name];
+            var width = index.sections[section][2];
+            for (var i = 0; i < list.length; i += width + 1) {
+              var id = 0;
+              for (var j = 0; j < width; j++) id = id * 32 + DIGITS.indexOf(list[i + j]);
+              docs[section * 32768 + id] = DIGITS.indexOf(list[i + width]);
+            }
+          });
+          return docs;
+        });
+      }));
+    });
+  }
+
+  // The documents holding every term of the query and every filter value, ranked by BM25
+  // (idf from the whole site); null when no document holds all the terms (Pagefind's looser
+  // matching takes over then). The same however Pagefind's index is cut into shards.
+  function match(index, words, filters) {
+    var facets = Object.keys(filters).map(function (key) { return key + "=" + filters[key]; });
+    return lookup(index, words.concat(facets)).then(function (maps) {
+      var text = maps.slice(0, words.length);
+      var narrowing = maps.slice(words.length);
+      var docs = holdingAll(words.length ? text : narrowing);
+      if (words.length && !docs.length) return null;
+      docs = docs.filter(function (d) { return narrowing.every(function (m) { return d in m; }); });
+      var idf = text.map(function (m) {
+        var df = Object.keys(m).length;
+        return Math.log(1 + (index.documents - df + 0.5) / (df + 0.5));
+      });
+      var scored = docs.map(function (d) {
+        var score = 0;
+        text.forEach(function (m, i) { score += idf[i] * m[d]; });
+        return { doc: Number(d), score: score };
+      });
+      scored.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
+      return scored.map(function (s) { return s.doc; });
+    });
+  }
+
+  // The documents in every one of the maps (document → weight), smallest map first.
+  function holdingAll(maps) {
+    var sorted = maps.slice().sort(function (a, b) { return Object.keys(a).length - Object.keys(b).length; });
+    return Object.keys(sorted[0]).filter(function (d) {
+      return sorted.every(function (m) { return d in m; });
+    });
+  }
+
+  // A document's row in its section's table: [URL, Pagefind fragment].
+  var CHUNK = 64; // generator/postings.py CHUNK
+  function row(index, doc) {
+    var section = index.sections[Math.floor(doc / 32768)];
+    var local = doc % 32768;
+    var k = Math.floor(local / CHUNK);
+    var name = section[0] + "-" + k;
+    index.tables[name] = index.tables[name] || fetchJson(index.base + "s/" + name + "-" + section[4][k] + ".json");
+    return index.tables[name].then(function (rows) { return rows[local % CHUNK]; });
+  }
+
+  function dates(index, section) {
+    var name = index.sections[section][0] + "-dates";
+    index.tables[name] = index.tables[name] ||
+      fetchJson(index.base + "s/" + name + "-" + index.sections[section][3] + ".json");
+    return index.tables[name];
+  }
+
+  function newestFirst(index, docs) {
+    var sections = {};
+    docs.forEach(function (doc) { sections[Math.floor(doc / 32768)] = true; });
+    var numbers = Object.keys(sections).map(Number);
+    return Promise.all(numbers.map(function (n) { return dates(index, n); })).then(function (loaded) {
+      var byNumber = {};
+      numbers.forEach(function (n, i) { byNumber[n] = loaded[i]; });
+      var order = docs.map(function (doc) {
+        var local = doc % 32768;
+        return { doc: doc, date: Number(byNumber[Math.floor(doc / 32768)].substr(local * 8, 8)) };
+      });
+      order.sort(function (a, b) { return b.date - a.date || a.doc - b.doc; });
+      return order.map(function (x) { return x.doc; });
+    });
+  }
+
+  // What a result shows, from the document's Pagefind fragment (its text and metadata), read
+  // directly: Pagefind itself can only find a page by searching, and a search by filters
+  // alone loads its whole index.
+  var SIGNATURE = "pagefind_dcd";
+  function card(index, doc) {
+    return row(index, doc).then(function (r) {
+      var parts = r[1].split("/");
+      var address = new URL(parts[0] + "/fragment/" + parts[1] + ".pf_fragment",
+        new URL(list.dataset.pagefind, location.href)).href;
+      return fetch(address).then(function (response) {
+        if (!response.ok) throw new Error(address + ": " + response.status);
+        return response.arrayBuffer();
+      }).then(function (buffer) {
+        var head = new TextDecoder().decode(new Uint8Array(buffer, 0, Math.min(buffer.byteLength, SIGNATURE.length)));
+        if (head === SIGNATURE) return new TextDecoder().decode(buffer); // the server undid the gzip already
+        var plain = new Blob([buffer]).stream().pipeThrough(new DecompressionStream("gzip"));
+        return new Response(plain).text();
+      }).then(function (text) {
+        var fragment = JSON.parse(text.slice(SIGNATURE.length));
+        return { url: new URL(r[0], root()).href, meta: fragment.meta || {}, content: fragment.content || "" };
+      });
+    });
+  }
+
+  function root() { return new URL(list.dataset.root, location.href); }
 
   // Han bigrams as text, to find and mark them in an excerpt.
   function bigrams(text) {
@@ -123,27 +282,26 @@
     return found;
   }
 
-  // Two searches: Pagefind's own (ranked by its words) and the gram lane, which finds every
-  // document holding all the query's bigrams however Pagefind segmented the page. Documents
-  // in both come first in Pagefind's order, then the lane's, then Pagefind's remainder.
-  function find(pf, q, options, byDate) {
-    if (!q) return pf.search(null, options).then(function (s) { return s.results; });
-    var lane = grams(q);
-    return Promise.all([pf.search(q, options), lane ? pf.search(lane, options) : Promise.resolve({ results: [] })])
-      .then(function (both) {
-        var words = both[0].results;
-        var laneResults = both[1].results;
-        if (byDate) return laneResults.length ? laneResults : words;
-        var inLane = {};
-        laneResults.forEach(function (r) { inLane[r.id] = true; });
-        var seen = {};
-        var merged = [];
-        words.forEach(function (r) { if (inLane[r.id]) { merged.push(r); seen[r.id] = true; } });
-        laneResults.concat(words).forEach(function (r) {
-          if (!seen[r.id]) { merged.push(r); seen[r.id] = true; }
+  // postings/ decides what is found and in which order, filters and sorting by date included.
+  // Pagefind answers only what postings/ cannot: a query no document holds in full, or one
+  // with no term of two characters (its looser matching finds the nearest documents).
+  function find(q, filters, options, byDate) {
+    var words = q ? terms(q) : [];
+    var pagefindSearch = function () {
+      return load().then(function (pf) { return pf.search(q || null, options); })
+        .then(function (s) { return s.results; });
+    };
+    if ((q && !words.length) || !window.DecompressionStream) return pagefindSearch();
+    return loadPostings().then(function (index) {
+      return match(index, words, filters).then(function (docs) {
+        if (docs === null) return pagefindSearch();
+        return (byDate || !q ? newestFirst(index, docs) : Promise.resolve(docs)).then(function (ordered) {
+          return ordered.map(function (doc) {
+            return { data: function () { return card(index, doc); } };
+          });
         });
-        return merged;
       });
+    });
   }
 
   function data(result) {
@@ -217,10 +375,10 @@
     return li;
   }
 
-  // A record's readable text: what precedes its gram lane, without the zero-width spaces
-  // Pagefind puts between the words it segmented.
+  // A record's readable text, without the zero-width spaces Pagefind puts between the words
+  // it segmented.
   function text(item) {
-    return (item.content || "").split(GRAMS_MARK)[0].replace(/\u200b/g, "");
+    return (item.content || "").replace(/\u200b/g, "");
   }
 
   // Our own excerpt: about 120 characters of the text around the first match after the title,

@@ -1,0 +1,167 @@
+"""Our own term index: which documents hold each Han bigram, each ASCII word and each filter
+value, and how strongly. search.js decides what a query finds from it, and asks Pagefind only
+for the pages it shows (their excerpts and metadata).
+
+Why not Pagefind alone: it segments Chinese with a dictionary, and a phrase cut differently in
+a page than in a query is not found; and when its index is split into shards, each shard drops
+the query words it does not hold, so results depend on how the index was cut. Bigrams are the
+classic answer for Chinese (Lucene's CJK analyzer works the same way): every phrase of two or
+more characters is found in every page that holds it, and one index over all documents gives
+the same answer however Pagefind's shards are cut.
+
+Layout under postings/ (all JSON, all but index.json named by their content's hash):
+  index.json                   documents, bucket count, each bucket's file, each section's files
+  b/<bucket>-<hash>.json       {section: {term: postings}} for the terms that hash to this bucket
+  s/<section>-dates-<hash>.json  the dates of a section's documents (yyyymmdd each), in local-id order
+  s/<section>-<k>-<hash>.json  rows k*CHUNK… of the section: [URL, Pagefind fragment (text and
+                               metadata, for the excerpt)]
+A term's postings in a section are 3-character groups: the document's local id (two digits of
+ALPHABET, three in a section of more than 1024) and its weight (one digit, 1-31; 0 for filters).
+Sections are built from each document's terms file, so an edit rebuilds one section.
+"""
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import math
+import re
+import unicodedata
+import zlib
+from collections import Counter, defaultdict
+
+FOLDER = "postings"
+INDEX = FOLDER + "/index.json"  # the one file not named by its content
+ALPHABET = "0123456789abcdefghijklmnopqrstuv"  # search.js: the same 32 digits
+SECTION_SIZE = 800  # documents a section holds at most (local ids of two digits reach 1024)
+CHUNK = 64  # rows of a section table a file holds
+TITLE_BOOST = 5  # a term in the title counts as this many in the text: titles say what a document is
+K1, B, AVERAGE_LENGTH = 1.2, 0.75, 1000  # BM25; a fixed average keeps weights independent of other documents
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")  # search.js has the same rule
+_WORD = re.compile(r"[a-z0-9]+")
+_FILTER = re.compile(r'<meta name="[^"]*" content="([^"]*)" data-pagefind-filter="(\w+)\[content\]"')
+_BODY = re.compile(r"<[^>]*\bdata-pagefind-body\b[^>]*>(.*)</main>", re.S)
+_TITLE = re.compile(r"<h1\b[^>]*>(.*?)</h1>", re.S)
+_TAG = re.compile(r"<[^>]*>")
+
+
+def tokens(text: str) -> list[str]:
+    """Han bigrams and ASCII words of the text, with repeats. A lone Han character is no term:
+    search.js ignores it in queries too (it would match half of everything)."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    found = []
+    for run in _HAN.findall(text):
+        found += [run[i:i + 2] for i in range(len(run) - 1)]
+    found += _WORD.findall(text)
+    return found
+
+
+def weight(count: float, length: int) -> int:
+    """BM25's term-frequency part, scaled to 1-31: the query side adds idf at search time."""
+    part = count * (K1 + 1) / (count + K1 * (1 - B + B * length / AVERAGE_LENGTH))
+    return max(1, min(31, round(31 * part / (K1 + 1))))
+
+
+def document_terms(record: str) -> bytes:
+    """One document's terms file: its terms with their weights, and its filter values. All
+    are read from its search record, so postings/ holds exactly what Pagefind is given."""
+    found = _BODY.search(record)
+    text = html.unescape(_TAG.sub(" ", found[1])) if found else ""
+    title = _TITLE.search(found[1] if found else "")
+    body = tokens(text)
+    counts = Counter(body)
+    for term, n in Counter(tokens(html.unescape(_TAG.sub("", title[1])) if title else "")).items():
+        counts[term] += TITLE_BOOST * n
+    terms = sorted(counts)
+    weights = "".join(ALPHABET[weight(counts[t], len(body))] for t in terms)
+    facets = sorted({f"{name}={html.unescape(value)}" for value, name in _FILTER.findall(record)})
+    return json.dumps([terms + facets, weights + "0" * len(facets)], ensure_ascii=False).encode("utf-8")
+
+
+def bucket_count(documents: int) -> int:
+    """About eight documents' worth of postings a bucket, a power of two (search.js reads it from index.json)."""
+    return max(16, 1 << math.ceil(math.log2(max(1, documents / 8))))
+
+
+def bucket(term: str, buckets: int) -> int:
+    return zlib.crc32(term.encode("utf-8")) & (buckets - 1)  # search.js: crc32 too
+
+
+def width(size: int) -> int:
+    return 2 if size <= len(ALPHABET) ** 2 else 3
+
+
+def section_key(name: str, buckets: int, records: list[tuple[str, str]]) -> str:
+    """What a section is made of: its documents' URLs and render keys (which cover their terms)."""
+    digest = hashlib.sha256(f"{name}|{buckets}|{SECTION_SIZE}".encode())
+    for url, key in records:
+        digest.update(f"{url}|{key}\n".encode())
+    return digest.hexdigest()
+
+
+def section(name: str, terms_files: list[bytes], buckets: int) -> dict[int, str]:
+    """A section's part of each bucket file, as JSON text: `"name":{"term":"postings",…}`."""
+    digits = width(len(terms_files))
+    ids = [_number(i, digits) for i in range(len(terms_files))]
+    postings: dict[str, list[str]] = defaultdict(list)
+    for i, data in enumerate(terms_files):
+        terms, weights = json.loads(data)
+        code = ids[i]
+        for term, w in zip(terms, weights):
+            postings[term].append(code + w)
+    parts: dict[int, list[str]] = defaultdict(list)
+    for term in sorted(postings):
+        parts[bucket(term, buckets)].append(f'{_string(term)}:"{"".join(postings[term])}"')
+    head = _string(name)
+    return {b: f"{head}:{{{','.join(items)}}}" for b, items in parts.items()}
+
+
+def _number(value: int, digits: int) -> str:
+    out = ""
+    for _ in range(digits):
+        value, digit = divmod(value, len(ALPHABET))
+        out = ALPHABET[digit] + out
+    return out
+
+
+def _string(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _file(out: dict, stem: str, value) -> str:
+    data = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    digest = digest_of(data)
+    out[f"{stem}-{digest}.json"] = data
+    return digest
+
+
+def digest_of(data: bytes) -> str:
+    """What names a file of postings/: browsers may keep it for good."""
+    return hashlib.sha256(data).hexdigest()[:10]
+
+
+def files(sections: list[tuple[str, list, dict[int, str]]], buckets: int, documents: int) -> dict[str, bytes]:
+    """Every file of postings/ (path → bytes) from the sections in order: (name, rows, parts),
+    a row being [URL, date as yyyymmdd, Pagefind fragment] of a document, in local-id order."""
+    out: dict[str, bytes] = {}
+    hashes = []
+    for b in range(buckets):
+        parts = [parts[b] for _name, _rows, parts in sections if b in parts]
+        if not parts:
+            hashes.append("")
+            continue
+        data = ("{" + ",".join(parts) + "}").encode("utf-8")
+        digest = digest_of(data)
+        out[f"{FOLDER}/b/{b}-{digest}.json"] = data
+        hashes.append(digest)
+    tables = []
+    for name, rows, _parts in sections:
+        # Rows in chunks: a page of results needs a few rows of each section, not all of them;
+        # sorting by date needs every date, kept apart and small.
+        dates = _file(out, f"{FOLDER}/s/{name}-dates", "".join(f"{row[1]:08d}" for row in rows))
+        chunks = [_file(out, f"{FOLDER}/s/{name}-{k}", [row[:1] + row[2:] for row in rows[start:start + CHUNK]])
+                  for k, start in enumerate(range(0, len(rows), CHUNK))]
+        tables.append([name, len(rows), width(len(rows)), dates, chunks])
+    index = {"documents": documents, "buckets": buckets, "files": hashes, "sections": tables}
+    out[INDEX] = json.dumps(index, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return out

@@ -1,0 +1,85 @@
+"""postings/: terms, weights and the file layout search.js reads."""
+from __future__ import annotations
+
+import json
+
+from generator import postings
+
+RECORD = """<!DOCTYPE html>
+<html lang="zh-CN">
+<head>
+<meta name="gk:agency" content="兰山区&amp;方城镇" data-pagefind-filter="agency[content]">
+<meta name="gk:year" content="2021" data-pagefind-filter="year[content]">
+<meta name="gk:title" content="不算" data-pagefind-meta="title[content]">
+</head>
+<body>
+<main data-pagefind-body>
+<h1 data-pagefind-weight="10">政务公开要点</h1>
+<p>推进政务公开 2021 年 LanShan&lt;x&gt;。</p>
+</main>
+</body>
+</html>
+"""
+
+
+def test_tokens_are_bigrams_and_ascii_words():
+    assert postings.tokens("政务公开") == ["政务", "务公", "公开"]
+    # NFKC folds full-width forms; a lone Han character is no term; ASCII words are lowercased.
+    assert postings.tokens("ＡＢ１２ 号 〔2016〕115号") == ["ab12", "2016", "115"]
+
+
+def test_weight_grows_with_count_and_falls_with_length():
+    assert postings.weight(1, 1000) < postings.weight(3, 1000) < postings.weight(50, 1000) <= 31
+    assert postings.weight(2, 200) > postings.weight(2, 5000) >= 1
+
+
+def test_a_record_gives_its_terms_and_filters():
+    terms, weights = json.loads(postings.document_terms(RECORD))
+    found = dict(zip(terms, weights))
+    assert {"政务", "务公", "公开", "开要", "要点", "推进", "2021", "lanshan", "x"} <= set(found)
+    assert "不算" not in found  # meta tags are not text
+    assert found["agency=兰山区&方城镇"] == "0" and found["year=2021"] == "0"
+    # A title term weighs more than a term of the text alone.
+    digit = postings.ALPHABET.index
+    assert digit(found["要点"]) > digit(found["推进"])
+
+
+def read_back(files: dict[str, bytes]) -> dict[str, set[str]]:
+    """URL → terms, decoding the files as search.js does."""
+    index = json.loads(files["postings/index.json"])
+    tables = {name: [row for k, digest in enumerate(chunks) for row in json.loads(files[f"postings/s/{name}-{k}-{digest}.json"])]
+              for name, _n, _w, _dates, chunks in index["sections"]}
+    widths = {name: width for name, _n, width, _dates, _chunks in index["sections"]}
+    documents: dict[str, set[str]] = {}
+    for b, digest in enumerate(index["files"]):
+        if not digest:
+            continue
+        for name, terms in json.loads(files[f"postings/b/{b}-{digest}.json"]).items():
+            w = widths[name]
+            for term, posted in terms.items():
+                assert postings.bucket(term, index["buckets"]) == b
+                for i in range(0, len(posted), w + 1):
+                    local = int(posted[i:i + w], 32)
+                    documents.setdefault(tables[name][local][0], set()).add(term)
+    return documents
+
+
+def test_files_read_back_to_every_document_and_term():
+    small = [json.dumps([[f"t{i % 7}", f"u{i}"], "12"]).encode() for i in range(10)]
+    large = [json.dumps([["common", f"w{i}"], "34"]).encode() for i in range(1100)]  # three-digit ids
+    buckets = postings.bucket_count(1110)
+    sections = [("2024", [[f"doc/a/{i}/", 20240101, f"s/{i}"] for i in range(10)], postings.section("2024", small, buckets)),
+                ("2023", [[f"doc/b/{i}/", 20230101, f"t/{i}"] for i in range(1100)],
+                 postings.section("2023", large, buckets))]
+    files = postings.files(sections, buckets, 1110)
+    index = json.loads(files["postings/index.json"])
+    assert [s[2] for s in index["sections"]] == [2, 3] and index["documents"] == 1110
+    name, count, _width, dates, chunks = index["sections"][1]
+    assert len(chunks) == -(-1100 // postings.CHUNK)
+    assert json.loads(files[f"postings/s/{name}-dates-{dates}.json"]) == "20230101" * 1100
+    documents = read_back(files)
+    assert documents["doc/a/3/"] == {"t3", "u3"}
+    assert documents["doc/b/1099/"] == {"common", "w1099"}
+    assert len(documents) == 1110
+    # Same input, same bytes.
+    assert postings.files(sections, buckets, 1110) == files
