@@ -85,8 +85,8 @@ def _build(config_path: Path, content_dir: Path, output_dir: Path, progress: boo
     config, theme = _settings(config_path, report)
     if config is None:
         raise BuildFailed(report)
-    inputs = _Inputs(config, theme, content_dir)
     last = cache.last(generator)
+    inputs = _Inputs(config, theme, content_dir, last[2] if last else {})
     if last and last[0] == inputs.fingerprint and output_dir.is_dir():
         return _unchanged(last[1], report, started, config)
     state = cache.load(generator)
@@ -179,6 +179,7 @@ def _build(config_path: Path, content_dir: Path, output_dir: Path, progress: boo
                          report, clock.stages, index, config.base_url,
                          rendered=len(todo), reused=len(jobs) - len(todo), cache_damaged=cache.damaged)
     state.fingerprint, state.config, state.documents = inputs.fingerprint, inputs.config, documents_cache
+    state.stats = inputs.stats
     state.jobs, state.shards = done_jobs, done_shards
     state.previous_site, state.site = state.site, frozenset(staging.written)
     state.summary = {"documents": result.documents, "by_mode": by_mode, "pages": pages, "files": result.files,
@@ -320,22 +321,30 @@ def _link(staging: Staging, output_dir: Path, files: tuple) -> None:
 
 class _Inputs:
     """Hashes of what a build reads: all of it (for the no-change check), config.yml (for the
-    parsed documents) and what every page is rendered with (for each page's key)."""
+    parsed documents) and what every page is rendered with (for each page's key).
 
-    def __init__(self, config: Config, theme: Path, content_dir: Path):
+    `known` holds each file's size, time, inode and hash as the last build saw them: a file
+    whose size, time and inode are unchanged is not read again (as git does)."""
+
+    def __init__(self, config: Config, theme: Path, content_dir: Path, known: dict):
+        self.stats: dict[str, tuple] = {}  # for the next build
         config_bytes = config.path.read_bytes()
         self.config = hashlib.sha256(config_bytes).hexdigest()
-        look = _tree_hash([theme, config.root / "templates", config.root / "static"], {})
+        look = _tree_hash([theme, config.root / "templates", config.root / "static"], {}, known, self.stats)
         date = build_date(config).isoformat()
         self.rendering = hashlib.sha256(f"{self.config}|{look}|{date}".encode()).hexdigest()
         self.digests: dict[str, str] = {}  # content file → sha256, so documents are not read twice
-        content = _tree_hash([content_dir], self.digests)
+        content = _tree_hash([content_dir], self.digests, known, self.stats)
         self.fingerprint = hashlib.sha256(f"{self.rendering}|{content}|{content_dir.resolve()}".encode()).hexdigest()
 
 
-def _tree_hash(roots: list[Path], digests: dict[str, str]) -> str:
+SETTLED_NS = 2_000_000_000  # a file changed this recently may change again within the same clock tick
+
+
+def _tree_hash(roots: list[Path], digests: dict[str, str], known: dict, stats: dict) -> str:
     """One hash over every file's path and bytes; each file's own hash goes into `digests`."""
     digest = hashlib.sha256()
+    settled = time.time_ns() - SETTLED_NS
     for root in roots:
         digest.update(f"\0{root}\0".encode())
         if not root.is_dir():
@@ -346,8 +355,16 @@ def _tree_hash(roots: list[Path], digests: dict[str, str]) -> str:
                 path = os.path.join(folder, name)
                 digest.update(path.encode("utf-8", "surrogateescape") + b"\0")
                 try:
-                    with open(path, "rb") as f:
-                        digests[path] = hashlib.sha256(f.read()).hexdigest()
+                    st = os.stat(path)
+                    seen = (st.st_size, st.st_mtime_ns, st.st_ino)
+                    before = known.get(path)
+                    if before is not None and before[:3] == seen:
+                        digests[path] = before[3]
+                    else:
+                        with open(path, "rb") as f:
+                            digests[path] = hashlib.sha256(f.read()).hexdigest()
+                    if st.st_mtime_ns < settled:
+                        stats[path] = (*seen, digests[path])
                 except OSError:
                     digests[path] = "?"
                 digest.update(digests[path].encode())

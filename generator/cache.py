@@ -12,7 +12,7 @@ import fcntl
 import hashlib
 import os
 import pickle
-import shutil
+import subprocess
 import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -32,6 +32,7 @@ class State:
     documents: dict = field(default_factory=dict)  # source file → content.Parsed
     jobs: dict = field(default_factory=dict)  # render job id → (key, files)
     shards: dict = field(default_factory=dict)  # search shard → (key, files)
+    stats: dict = field(default_factory=dict)  # input file → (size, mtime_ns, inode, sha256)
     site: frozenset | None = None  # every file of the site the last build made (None: not known)
     previous_site: frozenset | None = None  # every file of the site before: the next staging folder
 
@@ -66,9 +67,9 @@ class Cache:
             fcntl.flock(handle, fcntl.LOCK_EX)
             yield
 
-    def last(self, generator: str) -> tuple[str, dict] | None:
-        """(fingerprint, summary) of the last build: all the no-change check needs, kept apart
-        from the large state so that checking costs little."""
+    def last(self, generator: str) -> tuple[str, dict, dict] | None:
+        """(fingerprint, summary, file stats) of the last build: all the no-change check needs,
+        kept apart from the large state so that checking costs little."""
         found = self._read("last")
         return found[1:] if found and found[0] == generator else None
 
@@ -101,7 +102,7 @@ class Cache:
     def save(self, state: State) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
         self._write("state", state)
-        self._write("last", (state.generator, state.fingerprint, state.summary))
+        self._write("last", (state.generator, state.fingerprint, state.summary, state.stats))
 
     def _write(self, name: str, value) -> None:
         payload = pickle.dumps((FORMAT, value), protocol=pickle.HIGHEST_PROTOCOL)
@@ -120,7 +121,14 @@ class Cache:
                 pass
 
     def clear(self) -> None:
-        shutil.rmtree(self.root, ignore_errors=True)
+        """Start afresh. The old cache holds a whole site (previous/): it is moved aside and
+        removed by a separate process, which this build need not wait for."""
+        if not self.root.exists():
+            return
+        trash = Path(tempfile.mkdtemp(prefix=f".{self.root.name}.old-", dir=self.root.parent))
+        os.rename(self.root, trash / "cache")
+        subprocess.Popen(["rm", "-rf", "--", str(trash)], start_new_session=True,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
     def record(self, key: str, kind: str = "html") -> Path:
         """A document's search record (html) or terms (terms), by its render key."""

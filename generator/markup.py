@@ -30,6 +30,15 @@ _SCHEMES = {"http", "https", "mailto", "tel"}
 
 
 _HEADING = re.compile(r"<(/?)h([1-6])\b")
+_CONVERTER: list = []  # one per process
+
+
+def _converter() -> markdown.Markdown:
+    """A converter, reset before each body: Markdown instances keep state (footnotes,
+    abbreviations), and making a new one with its extensions costs more than converting."""
+    if not _CONVERTER:
+        _CONVERTER.append(markdown.Markdown(extensions=list(EXTENSIONS), output_format="html"))
+    return _CONVERTER[0]
 
 
 def to_html(source: str) -> str:
@@ -38,8 +47,7 @@ def to_html(source: str) -> str:
     The body's highest heading becomes an h2, the rest follow: the page's only h1 is the
     document title, and no level is skipped below it.
     """
-    # A fresh converter per call: Markdown instances keep state (footnotes, abbreviations).
-    html = sanitize(markdown.Markdown(extensions=list(EXTENSIONS), output_format="html").convert(source))
+    html = sanitize(_converter().reset().convert(source))
     levels = [int(m[2]) for m in _HEADING.finditer(html)]
     shift = 2 - min(levels) if levels else 0
     return _HEADING.sub(lambda m: f"<{m[1]}h{min(6, int(m[2]) + shift)}", html) if shift else html

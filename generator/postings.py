@@ -73,7 +73,8 @@ def document_terms(record: str) -> bytes:
     for term, n in Counter(tokens(html.unescape(_TAG.sub("", title[1])) if title else "")).items():
         counts[term] += TITLE_BOOST * n
     terms = sorted(counts)
-    weights = "".join(ALPHABET[weight(counts[t], len(body))] for t in terms)
+    digit = {n: ALPHABET[weight(n, len(body))] for n in set(counts.values())}  # few distinct counts
+    weights = "".join([digit[counts[t]] for t in terms])
     facets = sorted({f"{name}={html.unescape(value)}" for value, name in _FILTER.findall(record)})
     return json.dumps([terms + facets, weights + "0" * len(facets)], ensure_ascii=False).encode("utf-8")
 

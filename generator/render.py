@@ -86,8 +86,9 @@ SHARED = ("static/", "files/", "pagefind/", "postings/")  # assets both modes us
 def qr_svg(address: str) -> str:
     """The page address as an inline SVG QR code (segno), named for screen readers."""
     # Mask 0 always: every reader decodes any of the eight masks, and scoring all eight to pick
-    # the best was three quarters of the time a document page took to render.
-    svg = segno.make(address, error="m", mask=0).svg_inline(
+    # the best was three quarters of the time a document page took to render. Level M as asked:
+    # trying higher levels that would fit costs a third more.
+    svg = segno.make(address, error="m", mask=0, boost_error=False).svg_inline(
         scale=3, dark="#000", light="#fff", title=f"本页二维码，内容为本页地址：{address}", svgclass="qr")
     return svg.replace("<svg ", '<svg role="img" focusable="false" ', 1)
 

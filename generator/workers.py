@@ -38,6 +38,7 @@ def run(jobs: list[Job], keys: list[str], todo: list[int], root: Path, record_pa
         where: Callable[[jinja2.TemplateError], tuple[str, int]], processes: int) -> Iterator[Done]:
     """Render jobs[i] for i in todo; yields as they finish (in any order)."""
     _WORK.update(jobs=jobs, keys=keys, root=root, record_path=record_path, where=where)
+    _FOLDERS.clear()  # a cache folder may have been removed since the last build
     try:
         if processes <= 1 or len(todo) < MIN_PARALLEL:
             yield from map(_render, todo)
@@ -69,10 +70,15 @@ def _render(index: int) -> Done:
     return Done(index, tuple(files))
 
 
+_FOLDERS: set = set()  # cache folders known to exist, in this process
+
+
 def _write_new(path: Path, content: bytes) -> None:
     """Write a content-addressed file whole or not at all: a build stopped half way must not
     leave a truncated record that a later build would take for a finished one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.parent not in _FOLDERS:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _FOLDERS.add(path.parent)
     tmp = path.with_name(f".{path.name}.{os.getpid()}")
     tmp.write_bytes(content)
     os.replace(tmp, path)

@@ -2,6 +2,7 @@
 the last one gives exactly the site a build from nothing gives, search index included."""
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from pathlib import Path
@@ -215,3 +216,24 @@ def test_staging_is_the_site_before_last_brought_up_to_date(column):
     (column.root / READING).unlink()
     column.same_as_cold()
     assert not (out / "doc/lanshanqufczzf/2021-0000567").exists()
+
+
+def test_unchanged_files_are_not_read_again(tmp_path):
+    """A file whose size, time and inode the last build saw is not hashed again; a file
+    changed in the last two seconds is not remembered (it may change again in the same tick)."""
+    from generator.build import _tree_hash
+    old, new = tmp_path / "old.md", tmp_path / "new.md"
+    old.write_text("旧", encoding="utf-8")
+    new.write_text("新", encoding="utf-8")
+    os.utime(old, ns=(10**18, 10**18))
+    stats: dict = {}
+    _tree_hash([tmp_path], {}, {}, stats)
+    assert list(stats) == [str(old)]
+    known = {str(old): stats[str(old)][:3] + ("remembered",)}
+    digests: dict = {}
+    _tree_hash([tmp_path], digests, known, {})
+    assert digests[str(old)] == "remembered"  # not read
+    old.write_text("改", encoding="utf-8")
+    os.utime(old, ns=(10**18 + 1, 10**18 + 1))
+    _tree_hash([tmp_path], digests, known, {})
+    assert digests[str(old)] != "remembered"
