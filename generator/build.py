@@ -113,10 +113,11 @@ def _build(config_path: Path, content_dir: Path, output_dir: Path, progress: boo
     indexing = None
     try:
         todo, reuse = [], {}
+        stored = cache.stored_records()
         for i, job in enumerate(jobs):
             previous = state.jobs.get(job.id)
-            if _reusable(previous, keys[i], output_dir) and (not job.record or all(
-                    cache.record(keys[i], kind).is_file() for kind in ("html", "terms"))):
+            if _reusable(previous, keys[i], output_dir) and (not job.record or (
+                    f"{keys[i]}.html" in stored and f"{keys[i]}.terms" in stored)):
                 reuse[i] = previous
             else:
                 todo.append(i)

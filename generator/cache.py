@@ -167,6 +167,14 @@ class Cache:
     def recycled(self) -> None:
         (self.root / "previous.dirty").unlink(missing_ok=True)
 
+    def stored_records(self) -> set[str]:
+        """The names of every record and terms file there is (one listing, not a stat each)."""
+        names: set[str] = set()
+        if self.records.is_dir():
+            for folder in os.scandir(self.records):
+                names.update(os.listdir(folder.path))
+        return names
+
     def prune_records(self, keep: set[str]) -> None:
         """Drop the search records and terms no page of this build uses."""
         if not self.records.is_dir():

@@ -5,7 +5,6 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import importer, serve
 from .build import build, check, today
 from .config import load_config
 from .errors import Report
@@ -51,6 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "check":
         return run_check(args)
     if args.command == "serve":
+        from . import serve  # imported when used: the build, run many times a day, needs neither
         return serve.run(args)
     return run_build(args)
 
@@ -112,6 +112,7 @@ def run_new(args) -> int:
 
 
 def run_import(args) -> int:
+    from . import importer  # imported when used (BeautifulSoup is slow to load)
     config = _config(args)
     if config is None:
         return 1

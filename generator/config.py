@@ -15,7 +15,7 @@ SITE_KEYS = {
     "theme": (False, "default", "主题名称，对应 themes/ 下的目录"),
     "page_size": (False, "20", "列表页每页显示的文档数"),
     "latest_count": (False, "10", "首页「最新文件」显示的文档数"),
-    "search_shard_size": (False, "400", "Pagefind 索引每个分片最多收录的文档数，默认 400（越小，构建时内存越少、改一篇后重建越快；只在退回 Pagefind 分词检索时多几个请求）"),
+    "search_shard_size": (False, "200", "Pagefind 索引每个分片最多收录的文档数，默认 200（越小，构建时内存越少、改一篇后重建越快；只在退回 Pagefind 分词检索时多几个请求）"),
     "apply_url": (False, None, "依申请公开条目中「如何申请」链接的地址（通常是政府信息公开指南）"),
     "site_id": (False, None, "网站标识码（政府网站发展指引要求的 SiteIDCode），写在每页的 meta 标签中"),
     "contact": (False, None, "无障碍声明中的联系方式（电话或电子邮箱），读者可以反馈访问中遇到的障碍"),

@@ -33,6 +33,7 @@ class Staging:
         self.root = recycle if self.recycled else Path(
             tempfile.mkdtemp(prefix=f".{self.output.name}.staging-", dir=self.output.parent))
         self.holds = holds if self.recycled else frozenset()
+        self.root_path = str(self.root) + "/"
         self.written: dict[str, str] = {}  # output path → source that wrote it
         self.folders: set[str] = set()  # known to exist
 
@@ -42,8 +43,15 @@ class Staging:
 
     def link(self, rel: str, existing: str, source: str, inode: int | None = None) -> None:
         """A file the previous build made and this one would make the same: shared, not copied.
-        `inode`: the existing file's, where the caller knows it."""
-        target = self._target(rel, source)
+        `inode`: the existing file's, where the caller knows it (then rel is a path a build
+        wrote before, already checked to stay inside)."""
+        if inode is None:
+            target = self._target(rel, source)
+        else:
+            if rel in self.written:
+                raise DoubleWrite(rel, self.written[rel], source)
+            self.written[rel] = source
+            target = self.root_path + rel
         if self.recycled:
             try:
                 if os.stat(target).st_ino == (inode or os.stat(existing).st_ino):

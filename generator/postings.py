@@ -33,7 +33,7 @@ from collections import Counter, defaultdict
 FOLDER = "postings"
 INDEX = FOLDER + "/index.json"  # the one file not named by its content
 ALPHABET = "0123456789abcdefghijklmnopqrstuv"  # search.js: the same 32 digits
-SECTION_SIZE = 800  # documents a section holds at most (local ids of two digits reach 1024)
+SECTION_SIZE = 400  # documents a section holds at most; an edit rebuilds one section
 CHUNK = 64  # rows of a section table a file holds
 TITLE_BOOST = 5  # a term in the title counts as this many in the text: titles say what a document is
 K1, B, AVERAGE_LENGTH = 1.2, 0.75, 1000  # BM25; a fixed average keeps weights independent of other documents
