@@ -332,11 +332,29 @@ class _Inputs:
         config_bytes = config.path.read_bytes()
         self.config = hashlib.sha256(config_bytes).hexdigest()
         look = _tree_hash([theme, config.root / "templates", config.root / "static"], {}, known, self.stats)
-        date = build_date(config).isoformat()
+        # The build date shows on the rules pages (their jobs name it) and decides validity
+        # (in each document's fingerprint): only a template that shows it elsewhere makes every
+        # page depend on it, else every page would be rendered again each midnight.
+        date = build_date(config).isoformat() if _shows_date(theme, config.root / "templates") else ""
         self.rendering = hashlib.sha256(f"{self.config}|{look}|{date}".encode()).hexdigest()
         self.digests: dict[str, str] = {}  # content file → sha256, so documents are not read twice
         content = _tree_hash([content_dir], self.digests, known, self.stats)
-        self.fingerprint = hashlib.sha256(f"{self.rendering}|{content}|{content_dir.resolve()}".encode()).hexdigest()
+        # The date always: a document can expire overnight, and the rules pages show the date.
+        today_ = build_date(config).isoformat()
+        self.fingerprint = hashlib.sha256(
+            f"{self.rendering}|{content}|{content_dir.resolve()}|{today_}".encode()).hexdigest()
+
+
+DATED_TEMPLATES = {"rules.html"}  # templates whose jobs name the build date in their inputs (render.py)
+
+
+def _shows_date(theme: Path, site_templates: Path) -> bool:
+    """Whether a template other than those shows the build date."""
+    for folder in (theme / "templates", site_templates):
+        for path in folder.rglob("*.html") if folder.is_dir() else ():
+            if path.name not in DATED_TEMPLATES and "build_date" in path.read_text(encoding="utf-8", errors="replace"):
+                return True
+    return False
 
 
 SETTLED_NS = 2_000_000_000  # a file changed this recently may change again within the same clock tick

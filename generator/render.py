@@ -144,11 +144,12 @@ class Renderer:
                        *site.interpretations.get(doc.index_no, ()), *site.replaces.get(doc.index_no, ())]
             inputs = everything if doc.annual is not None else (fp(doc), tuple(fp(d) for d in related))
             jobs.append(Job("doc:" + doc.index_no, inputs, lambda doc=doc: self.document(doc), record=doc.url))
+        dated = everything + (site.build_date.isoformat(),)  # rules.html shows it (build.DATED_TEMPLATES)
         jobs += [
-            Job("page:rules/current/", everything, lambda: self.page(
+            Job("page:rules/current/", dated, lambda: self.page(
                 "rules/current/index.html", "rules.html", "现行有效规范性文件目录",
                 heading="现行有效规范性文件目录", docs=site.current_rules, ended_list=False)),
-            Job("page:rules/ended/", everything, lambda: self.page(
+            Job("page:rules/ended/", dated, lambda: self.page(
                 "rules/ended/index.html", "rules.html", "废止和失效文件",
                 heading="废止和失效文件", docs=site.ended, ended_list=True)),
             Job("page:search/", everything + (self.shards,), lambda: self.page(

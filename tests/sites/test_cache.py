@@ -237,3 +237,14 @@ def test_unchanged_files_are_not_read_again(tmp_path):
     os.utime(old, ns=(10**18 + 1, 10**18 + 1))
     _tree_hash([tmp_path], digests, known, {})
     assert digests[str(old)] != "remembered"
+
+
+def test_the_next_day_renders_only_what_shows_the_date(column, monkeypatch):
+    """The build date shows on the rules pages and decides validity; a build on the next day
+    renders those again and reuses the rest, and equals a build from nothing on that day."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01 Beijing time
+    first = column.build()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(1767225600 + 86400))
+    result = column.same_as_cold()
+    assert not result.unchanged and 0 < result.rendered < first.rendered / 4
+    assert "截至 2026年1月2日" in column.page("rules/current/index.html")
