@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 INTERVAL = 0.02  # short enough to catch Pagefind's brief peaks, long enough to cost ~1% of a core
-PSS_EVERY = 50  # the tree's PSS sum once a second (the largest single process every interval)
+PSS_EVERY = 50  # each process's PSS once a second, its RSS every interval
 PROC = Path("/proc")
 _CHILDREN_FILES = PROC.joinpath("self", "task", str(os.getpid()), "children").exists()  # needs CONFIG_PROC_CHILDREN
 
@@ -25,8 +25,8 @@ _CHILDREN_FILES = PROC.joinpath("self", "task", str(os.getpid()), "children").ex
 class Measurement:
     wall_s: float
     cpu_s: float  # user + system of the command and the descendants it waited for (see run)
-    peak_mib: float  # largest sum of proportional resident memory (PSS, once a second) over the whole
-    # tree at one moment, and at least the largest single process
+    peak_mib: float  # largest sum over the tree at one moment of each process's proportional memory
+    # (PSS, read once a second, scaled by RSS between readings), and at least the largest process
     peak_single_mib: float  # largest resident memory of any one process in the tree
     returncode: int
     stdout: str
@@ -74,15 +74,19 @@ class _Sampler(threading.Thread):
         self._done = threading.Event()
 
     def run(self) -> None:
-        tick = 0
+        tick, share = 0, {}  # pid → PSS / RSS when last read
         while True:
             total = 0
             proportional = tick % PSS_EVERY == 0  # reading PSS walks page tables: ~20 ms for 1 GB
             for pid in _tree(self.root):
                 rss, hwm = _memory(pid)
-                total += _proportional(pid, rss) if proportional else 0
+                if proportional and rss:
+                    share[pid] = _proportional(pid, rss) / rss
+                # Between readings, each process's last share of its RSS; a process never read
+                # yet (a short Pagefind run) counts whole.
+                total += rss * share.get(pid, 1.0)
                 self.peak_single_kib = max(self.peak_single_kib, rss, hwm)
-            self.peak_kib = max(self.peak_kib, total)
+            self.peak_kib = max(self.peak_kib, int(total))
             tick += 1
             if self._done.wait(INTERVAL):
                 return

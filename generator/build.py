@@ -105,10 +105,8 @@ def _build(config_path: Path, content_dir: Path, output_dir: Path, progress: boo
     keys = [hashlib.sha256(f"{inputs.rendering}|{job.id}|{job.inputs!r}".encode()).hexdigest() for job in jobs]
     clock.done("整理")
 
-    # The site before last becomes the staging folder; what it holds is known unless a build
-    # stopped while working in it.
-    staging = Staging(output_dir, recycle=cache.previous if output_dir.is_dir() else None,
-                      holds=cache.recycling(state.previous_site))
+    # The site before last becomes the staging folder (output.Staging).
+    staging = Staging(output_dir, recycle=cache.previous if output_dir.is_dir() else None)
     done_jobs, done_shards = {}, {}
     indexing = None
     try:
@@ -154,7 +152,6 @@ def _build(config_path: Path, content_dir: Path, output_dir: Path, progress: boo
         staging.prune()
         cache.forget()
         staging.commit(keep=cache.previous)
-        cache.recycled()
         clock.done("替换输出")
     except DoubleWrite as exc:
         _abandon(indexing, staging)
@@ -182,7 +179,7 @@ def _build(config_path: Path, content_dir: Path, output_dir: Path, progress: boo
     state.fingerprint, state.config, state.documents = inputs.fingerprint, inputs.config, documents_cache
     state.stats = inputs.stats
     state.jobs, state.shards = done_jobs, done_shards
-    state.previous_site, state.site = state.site, frozenset(staging.written)
+    state.site = frozenset(staging.written)
     state.summary = {"documents": result.documents, "by_mode": by_mode, "pages": pages, "files": result.files,
                      "index": index, "warnings": [(os.path.abspath(p.path), p.line, p.col, p.code, p.message, p.hint)
                                                   for p in report.warnings]}
@@ -324,8 +321,8 @@ class _Inputs:
     """Hashes of what a build reads: all of it (for the no-change check), config.yml (for the
     parsed documents) and what every page is rendered with (for each page's key).
 
-    `known` holds each file's size, time, inode and hash as the last build saw them: a file
-    whose size, time and inode are unchanged is not read again (as git does)."""
+    `known` holds each file's size, times, inode and hash as the last build saw them: a file
+    whose size, times and inode are unchanged is not read again (as git does)."""
 
     def __init__(self, config: Config, theme: Path, content_dir: Path, known: dict):
         self.stats: dict[str, tuple] = {}  # for the next build
@@ -375,10 +372,10 @@ def _tree_hash(roots: list[Path], digests: dict[str, str], known: dict, stats: d
                 digest.update(path.encode("utf-8", "surrogateescape") + b"\0")
                 try:
                     st = os.stat(path)
-                    seen = (st.st_size, st.st_mtime_ns, st.st_ino)
+                    seen = (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)  # ctime: no tool sets it
                     before = known.get(path)
-                    if before is not None and before[:3] == seen:
-                        digests[path] = before[3]
+                    if before is not None and before[:4] == seen:
+                        digests[path] = before[4]
                     else:
                         with open(path, "rb") as f:
                             digests[path] = hashlib.sha256(f.read()).hexdigest()

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-FORMAT = 2  # bump when State changes shape
+FORMAT = 3  # bump when State changes shape
 _MAGIC = b"gongkai-build-cache\n"
 GENERATOR = Path(__file__).resolve().parent
 
@@ -32,9 +32,8 @@ class State:
     documents: dict = field(default_factory=dict)  # source file → content.Parsed
     jobs: dict = field(default_factory=dict)  # render job id → (key, files)
     shards: dict = field(default_factory=dict)  # search shard → (key, files)
-    stats: dict = field(default_factory=dict)  # input file → (size, mtime_ns, inode, sha256)
+    stats: dict = field(default_factory=dict)  # input file → (size, mtime_ns, inode, ctime_ns, sha256)
     site: frozenset | None = None  # every file of the site the last build made (None: not known)
-    previous_site: frozenset | None = None  # every file of the site before: the next staging folder
 
 
 def location(output: Path) -> Path:
@@ -154,18 +153,6 @@ class Cache:
             for path in self.sections.iterdir():
                 if path.stem not in keep:
                     path.unlink()
-
-    def recycling(self, holds: frozenset | None) -> frozenset | None:
-        """A build starts working in `previous`: until it is done, what that folder holds is
-        not known (a build stopped half way leaves it as it was then)."""
-        marker = self.root / "previous.dirty"
-        known = None if marker.exists() else holds
-        self.root.mkdir(parents=True, exist_ok=True)
-        marker.touch()
-        return known
-
-    def recycled(self) -> None:
-        (self.root / "previous.dirty").unlink(missing_ok=True)
 
     def stored_records(self) -> set[str]:
         """The names of every record and terms file there is (one listing, not a stat each)."""

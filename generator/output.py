@@ -25,14 +25,12 @@ class Staging:
     before last has nearly all of them. Files shared with output/ by hard links are never
     written in place: a file is replaced by unlinking its name first."""
 
-    def __init__(self, output: Path, recycle: Path | None = None, holds: frozenset | None = None):
-        """`holds`: the files the recycled folder is known to hold; None to look."""
+    def __init__(self, output: Path, recycle: Path | None = None):
         self.output = output.resolve()
         self.output.parent.mkdir(parents=True, exist_ok=True)
         self.recycled = recycle is not None and recycle.is_dir()
         self.root = recycle if self.recycled else Path(
             tempfile.mkdtemp(prefix=f".{self.output.name}.staging-", dir=self.output.parent))
-        self.holds = holds if self.recycled else frozenset()
         self.root_path = str(self.root) + "/"
         self.written: dict[str, str] = {}  # output path → source that wrote it
         self.folders: set[str] = set()  # known to exist
@@ -56,8 +54,8 @@ class Staging:
             try:
                 if os.stat(target).st_ino == (inode or os.stat(existing).st_ino):
                     return  # the site before last already shares it
-                os.unlink(target)
-            except FileNotFoundError:
+                replace(target)
+            except (FileNotFoundError, NotADirectoryError):
                 pass
         self._folder(os.path.dirname(target))
         os.link(existing, target)
@@ -71,39 +69,38 @@ class Staging:
 
     def _fresh(self, rel: str, source: str) -> Path:
         target = self._target(rel, source)
-        replace(target)
         self._folder(os.path.dirname(target))
+        replace(target)
         return Path(target)
 
     def _folder(self, folder: str) -> None:
         if folder not in self.folders:
-            os.makedirs(folder, exist_ok=True)
+            make_folder(folder)
             self.folders.add(folder)
 
     def prune(self) -> None:
-        """Remove what the site before last had and this build did not write."""
-        if not self.recycled:
-            return
-        root = str(self.root)
-        if self.holds is not None:
-            for rel in self.holds - self.written.keys():
-                replace(os.path.join(root, rel))
-                folder = os.path.dirname(rel)
-                while folder:  # and the folders that leaves empty
-                    try:
-                        os.rmdir(os.path.join(root, folder))
-                    except OSError:
-                        break
-                    folder = os.path.dirname(folder)
-            return
-        for folder, dirs, names in os.walk(root, topdown=False):
-            rel = os.path.relpath(folder, root)
-            prefix = "" if rel == "." else rel + "/"
-            for name in names:
-                if prefix + name not in self.written:
-                    os.unlink(os.path.join(folder, name))
-            if folder != root and not os.listdir(folder):
-                os.rmdir(folder)
+        """Remove whatever the recycled folder holds that this build did not write: what the
+        site before last had, and anything put into output/ since (a deploy step's .gz files,
+        say), which only looking can find."""
+        if self.recycled:
+            self._prune(str(self.root), "")
+
+    def _prune(self, folder: str, prefix: str) -> bool:
+        """True if the folder is left empty."""
+        empty = True
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                rel = prefix + entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    if self._prune(entry.path, rel + "/"):
+                        os.rmdir(entry.path)
+                    else:
+                        empty = False
+                elif rel in self.written:
+                    empty = False
+                else:
+                    os.unlink(entry.path)
+        return empty
 
     def _target(self, rel: str, source: str) -> str:
         if rel in self.written:
@@ -144,11 +141,31 @@ class Staging:
 
 def replace(path: Path) -> None:
     """Unlink path if it is there, so that writing it makes a new file: the old one may be
-    shared with the published site by a hard link."""
+    shared with the published site by a hard link. In a recycled folder the path may be a
+    folder of the site before last: it goes too."""
     try:
         os.unlink(path)
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # not there, or a file stands where its folder would
         pass
+    except IsADirectoryError:
+        shutil.rmtree(path)
+
+
+def make_folder(folder: str) -> None:
+    """os.makedirs, where a file of the site before last (recycled) may stand in the way."""
+    try:
+        os.makedirs(folder, exist_ok=True)
+        return
+    except (FileExistsError, NotADirectoryError):
+        pass
+    blocking, part = None, folder
+    while part and not os.path.isdir(part):
+        if os.path.lexists(part):
+            blocking = part  # the last one found is the nearest to the root
+        part = os.path.dirname(part)
+    if blocking is not None:
+        os.unlink(blocking)
+    os.makedirs(folder, exist_ok=True)
 
 
 def inside(root: Path, rel: str) -> str:

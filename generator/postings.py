@@ -43,6 +43,9 @@ _FILTER = re.compile(r'<meta name="[^"]*" content="([^"]*)" data-pagefind-filter
 _BODY = re.compile(r"<[^>]*\bdata-pagefind-body\b[^>]*>(.*)</main>", re.S)
 _TITLE = re.compile(r"<h1\b[^>]*>(.*?)</h1>", re.S)
 _TAG = re.compile(r"<[^>]*>")
+# Where a reader sees a break: text on either side of these tags is not one run of characters.
+_BLOCK = re.compile(r"</?(?:p|div|h[1-6]|li|ul|ol|dl|dt|dd|table|thead|tbody|tfoot|tr|td|th|caption|br|hr|"
+                    r"blockquote|pre|section|article|figure|figcaption|main|header|footer|nav|aside)\b[^>]*>", re.I)
 
 
 def tokens(text: str) -> list[str]:
@@ -66,7 +69,8 @@ def document_terms(record: str) -> bytes:
     """One document's terms file: its terms with their weights, and its filter values. All
     are read from its search record, so postings/ holds exactly what Pagefind is given."""
     found = _BODY.search(record)
-    text = html.unescape(_TAG.sub(" ", found[1])) if found else ""
+    # 做好<strong>防汛</strong>工作 reads as one phrase: inline tags go, block tags separate.
+    text = html.unescape(_TAG.sub("", _BLOCK.sub(" ", found[1]))) if found else ""
     title = _TITLE.search(found[1] if found else "")
     body = tokens(text)
     counts = Counter(body)

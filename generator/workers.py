@@ -13,7 +13,7 @@ from typing import Callable, Iterator
 
 import jinja2
 
-from .output import inside, replace
+from .output import inside, make_folder, replace
 from .render import Job
 
 _WORK: dict = {}  # what the forked workers read: jobs, keys, where to write
@@ -59,7 +59,7 @@ def _render(index: int) -> Done:
                 _write_new(_WORK["record_path"](_WORK["keys"][index], page.private), page.content)
                 continue
             target = inside(root, page.path)
-            os.makedirs(os.path.dirname(target), exist_ok=True)
+            make_folder(os.path.dirname(target))
             replace(target)  # the staging folder may be the site before last (output.Staging)
             with open(target, "wb") as out:
                 out.write(page.content)

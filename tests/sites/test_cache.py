@@ -229,7 +229,7 @@ def test_unchanged_files_are_not_read_again(tmp_path):
     stats: dict = {}
     _tree_hash([tmp_path], {}, {}, stats)
     assert list(stats) == [str(old)]
-    known = {str(old): stats[str(old)][:3] + ("remembered",)}
+    known = {str(old): stats[str(old)][:4] + ("remembered",)}
     digests: dict = {}
     _tree_hash([tmp_path], digests, known, {})
     assert digests[str(old)] == "remembered"  # not read
@@ -248,3 +248,27 @@ def test_the_next_day_renders_only_what_shows_the_date(column, monkeypatch):
     result = column.same_as_cold()
     assert not result.unchanged and 0 < result.rendered < first.rendered / 4
     assert "截至 2026年1月2日" in column.page("rules/current/index.html")
+
+
+
+def test_the_recycled_folder_keeps_nothing_it_should_not(column):
+    """What a deploy step put into output/ does not come back two builds later, and a path
+    that changes between file and folder does not trip the recycled staging folder."""
+    static = column.root / "static"
+    static.mkdir()
+    (static / "extra").write_text("a file", encoding="utf-8")
+    column.build()
+    (column.root / "output" / "index.html.gz").write_bytes(b"deployed")
+    column.edit(RULE, "主题分类: 政务公开", "主题分类: 政务公开 ")
+    column.same_as_cold()
+    (static / "extra").unlink()
+    (static / "extra").mkdir()
+    (static / "extra" / "a.css").write_text("body{}", encoding="utf-8")
+    column.same_as_cold()  # recycles the first site: static/extra is a file there
+    column.edit(RULE, "主题分类: 政务公开 ", "主题分类: 政务公开")
+    column.same_as_cold()  # recycles the second: the deployed file is there
+    shutil.rmtree(static / "extra")
+    (static / "extra").write_text("a file again", encoding="utf-8")
+    column.same_as_cold()  # recycles the third: static/extra is a folder there
+    column.same_as_cold()
+    assert not (column.root / "output" / "index.html.gz").exists()

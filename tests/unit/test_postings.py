@@ -83,3 +83,11 @@ def test_files_read_back_to_every_document_and_term():
     assert len(documents) == 1110
     # Same input, same bytes.
     assert postings.files(sections, buckets, 1110) == files
+
+
+
+def test_inline_tags_do_not_split_a_phrase():
+    record = RECORD.replace("<p>推进政务公开 2021 年 LanShan&lt;x&gt;。</p>",
+                            "<p>做<strong>好防</strong>汛</p><p>工作</p>")
+    terms = json.loads(postings.document_terms(record))[0]
+    assert {"做好", "好防", "防汛"} <= set(terms) and "汛工" not in terms
