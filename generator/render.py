@@ -11,7 +11,7 @@ from urllib.parse import quote, urlsplit
 import jinja2
 import segno
 
-from . import annual, disclosure, markup, postings, schema, validity
+from . import annual, disclosure, markup, postings, schema, sitemap, validity
 from .config import Category
 from .content import body_of
 from .model import Document, Site
@@ -26,6 +26,7 @@ class Job:
     inputs: tuple
     make: Callable[[], Iterator[Page]]
     record: str | None = None  # the document URL whose search record it yields (document jobs)
+    listed: tuple = ()  # (site path, date of its newest document) of the pages it makes for sitemap.xml
 
 
 @dataclass(frozen=True)
@@ -118,8 +119,10 @@ class Renderer:
         those inputs are named here, and pages that read the whole site depend on all of it."""
         site, fp = self.site, self.fingerprint
         everything = ("site", self.site_fingerprint())
+        self.newest = site.documents[0].date if site.documents else site.build_date
         jobs = [Job("page:index.html", everything, lambda: self.page(
-            "index.html", "home.html", "首页", latest=site.documents[: site.config.latest_count]))]
+            "index.html", "home.html", "首页", latest=site.documents[: site.config.latest_count]),
+            listed=(("", self.newest),))]
         for category in site.config.all_categories():
             # A column page shows how many documents each child holds and, at the top level,
             # how many rules are in force or ended.
@@ -129,13 +132,15 @@ class Renderer:
                                  site.by_category.get(category.key, ()), counts, category=category,
                                  crumbs=self.category_crumbs(category))
         jobs.append(Job("page:agency/index.html", everything,
-                        lambda: self.page("agency/index.html", "agencies.html", "发布机构索引")))
+                        lambda: self.page("agency/index.html", "agencies.html", "发布机构索引"),
+                        listed=(("agency/", self.newest),)))
         for agency in site.config.agencies:
             jobs += self.listing(f"agency/{agency.slug}/", "listing.html", f"发布机构 {agency.name}",
                                  site.by_agency.get(agency.slug, ()), (), heading=agency.name,
                                  crumbs=[("按发布机构", "agency/")])
         jobs.append(Job("page:year/index.html", everything,
-                        lambda: self.page("year/index.html", "years.html", "年份索引")))
+                        lambda: self.page("year/index.html", "years.html", "年份索引"),
+                        listed=(("year/", self.newest),)))
         for year, docs in site.by_year.items():
             jobs += self.listing(f"year/{year}/", "listing.html", f"年份 {year}", docs, (),
                                  heading=f"{year}年", crumbs=[("按年份", "year/")])
@@ -143,24 +148,32 @@ class Renderer:
             related = [site.by_index.get(doc.interprets), site.by_index.get(doc.superseded_by),
                        *site.interpretations.get(doc.index_no, ()), *site.replaces.get(doc.index_no, ())]
             inputs = everything if doc.annual is not None else (fp(doc), tuple(fp(d) for d in related))
-            jobs.append(Job("doc:" + doc.index_no, inputs, lambda doc=doc: self.document(doc), record=doc.url))
+            jobs.append(Job("doc:" + doc.index_no, inputs, lambda doc=doc: self.document(doc), record=doc.url,
+                            listed=((doc.url, doc.date),)))
         dated = everything + (site.build_date.isoformat(),)  # rules.html shows it (build.DATED_TEMPLATES)
         jobs += [
             Job("page:rules/current/", dated, lambda: self.page(
                 "rules/current/index.html", "rules.html", "现行有效规范性文件目录",
-                heading="现行有效规范性文件目录", docs=site.current_rules, ended_list=False)),
+                heading="现行有效规范性文件目录", docs=site.current_rules, ended_list=False),
+                listed=(("rules/current/", self.newest),)),
             Job("page:rules/ended/", dated, lambda: self.page(
                 "rules/ended/index.html", "rules.html", "废止和失效文件",
-                heading="废止和失效文件", docs=site.ended, ended_list=True)),
+                heading="废止和失效文件", docs=site.ended, ended_list=True), listed=(("rules/ended/", self.newest),)),
             Job("page:search/", everything + (self.shards,), lambda: self.page(
-                "search/index.html", "search.html", "搜索", facets=self.facets(), shards=self.shards)),
+                "search/index.html", "search.html", "搜索", facets=self.facets(), shards=self.shards),
+                listed=(("search/", self.newest),)),
             Job("page:accessibility/", everything, lambda: self.page(
-                "accessibility/index.html", "accessibility.html", "无障碍声明")),
+                "accessibility/index.html", "accessibility.html", "无障碍声明"), listed=(("accessibility/", self.newest),)),
         ]
         if site.config.guide:
             jobs.append(Job("page:guide/", everything, lambda: self.page(
-                "guide/index.html", "guide.html", "政府信息公开指南", guide=site.config.guide)))
+                "guide/index.html", "guide.html", "政府信息公开指南", guide=site.config.guide),
+                listed=(("guide/", self.newest),)))
         jobs.append(Job("page:404.html", everything, lambda: self.page("404.html", "404.html", "404", absolute=True)))
+        listed = tuple(entry for job in jobs for entry in job.listed)
+        jobs.append(Job("page:sitemap.xml", (hashlib.sha256(repr(listed).encode()).hexdigest(),),
+                        lambda: (Page(path, data, "sitemap") for path, data in
+                                 sitemap.files(site.config.base_url, list(listed)))))
         return jobs
 
     def fingerprint(self, doc: Document | None) -> str:
@@ -231,7 +244,8 @@ class Renderer:
             inputs = (len(docs), counts, tuple(self.fingerprint(d) for d in shown),
                       tuple(self.fingerprint(self.site.by_index.get(d.superseded_by)) for d in shown))
             jobs.append(Job(f"list:{paged_url(base, number)}", inputs, lambda number=number, shown=shown, pagination=pagination: self.page(
-                paged_url(base, number) + "index.html", template, source, docs=shown, pagination=pagination, **context)))
+                paged_url(base, number) + "index.html", template, source, docs=shown, pagination=pagination, **context),
+                listed=((paged_url(base, number), shown[0].date if shown else self.newest),)))
         return jobs
 
     def category_crumbs(self, category: Category) -> list[tuple[str, str]]:
