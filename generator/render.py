@@ -11,7 +11,7 @@ from urllib.parse import quote, urlsplit
 import jinja2
 import segno
 
-from . import annual, disclosure, markup, postings, schema, sitemap, validity
+from . import annual, disclosure, feeds, markup, postings, schema, sitemap, validity
 from .config import Category
 from .content import body_of
 from .model import Document, Site
@@ -121,8 +121,9 @@ class Renderer:
         everything = ("site", self.site_fingerprint())
         self.newest = site.documents[0].date if site.documents else site.build_date
         jobs = [Job("page:index.html", everything, lambda: self.page(
-            "index.html", "home.html", "首页", latest=site.documents[: site.config.latest_count]),
+            "index.html", "home.html", "首页", latest=site.documents[: site.config.latest_count], feed=feeds.NAME),
             listed=(("", self.newest),))]
+        jobs.append(self.feed("", "全部文件", site.documents))
         for category in site.config.all_categories():
             # A column page shows how many documents each child holds and, at the top level,
             # how many rules are in force or ended.
@@ -130,14 +131,16 @@ class Renderer:
                       len(site.current_rules), len(site.ended))
             jobs += self.listing(category_url(category), "category.html", f"公开目录 {category.key}",
                                  site.by_category.get(category.key, ()), counts, category=category,
-                                 crumbs=self.category_crumbs(category))
+                                 crumbs=self.category_crumbs(category), feed=category_url(category) + feeds.NAME)
+            jobs.append(self.feed(category_url(category), category.key, site.by_category.get(category.key, ())))
         jobs.append(Job("page:agency/index.html", everything,
                         lambda: self.page("agency/index.html", "agencies.html", "发布机构索引"),
                         listed=(("agency/", self.newest),)))
         for agency in site.config.agencies:
             jobs += self.listing(f"agency/{agency.slug}/", "listing.html", f"发布机构 {agency.name}",
                                  site.by_agency.get(agency.slug, ()), (), heading=agency.name,
-                                 crumbs=[("按发布机构", "agency/")])
+                                 crumbs=[("按发布机构", "agency/")], feed=f"agency/{agency.slug}/{feeds.NAME}")
+            jobs.append(self.feed(f"agency/{agency.slug}/", agency.name, site.by_agency.get(agency.slug, ())))
         jobs.append(Job("page:year/index.html", everything,
                         lambda: self.page("year/index.html", "years.html", "年份索引"),
                         listed=(("year/", self.newest),)))
@@ -207,7 +210,8 @@ class Renderer:
                 "validities": present(schema.VALIDITIES, "validity"),
                 "subjects": sorted({d.subject for d in docs if d.subject})}
 
-    def page(self, path: str, template: str, source: str, absolute: bool = False, **context) -> Iterator[Page]:
+    def page(self, path: str, template: str, source: str, absolute: bool = False, feed: str | None = None,
+             **context) -> Iterator[Page]:
         """The page, then its 长者模式 twin under elder/: a URL of its own, so that the mode
         holds from page to page with JavaScript off. Links on a twin stay among twins;
         assets are shared."""
@@ -219,17 +223,26 @@ class Renderer:
             def link(target: str, here=here, elder=elder) -> str:
                 if target.startswith(("http://", "https://", "mailto:")):
                     return target
-                if elder and not target.startswith(SHARED):
+                if elder and not (target.startswith(SHARED) or target.endswith(".xml")):  # feeds are shared
                     target = ELDER + target
                 return quote(self.base_path + target, safe="/.~-_#?=&") if absolute else relative(target, here)
 
             html = template_.render(
                 site=self.site, config=self.site.config, page_url=url, url=link, category_url=category_url,
                 normative=validity.is_normative, holds_rules=self.holds_rules, site_domain=self.domain,
-                canonical=self.site.config.base_url + url, elder=elder,
+                canonical=self.site.config.base_url + url, elder=elder, feed=feed,
                 mode_switch=relative(url if elder else ELDER + url, here) if not absolute else
                 quote(self.base_path + (url if elder else ELDER + url), safe="/.~-_#?=&"), **context)
             yield Page(ELDER + path if elder else path, html.encode("utf-8"), source)
+
+    def feed(self, page: str, title: str, docs) -> Job:
+        """The Atom feed of a list page (generator/feeds.py), in the page's folder."""
+        latest = tuple(docs[:feeds.LATEST])
+        path = page + feeds.NAME
+        config = self.site.config
+        return Job(f"feed:{path}", (tuple(self.fingerprint(d) for d in latest), self.newest.isoformat()),
+                   lambda: iter([Page(path, feeds.atom(config.base_url, config.name, path, page, title, latest,
+                                                       self.newest), f"订阅 {title}")]))
 
     def listing(self, base: str, template: str, source: str, docs, counts: tuple, **context) -> list[Job]:
         """One job per page of a paged list; a page depends on the documents it shows (and the
