@@ -329,17 +329,17 @@ class _Inputs:
         config_bytes = config.path.read_bytes()
         self.config = hashlib.sha256(config_bytes).hexdigest()
         look = _tree_hash([theme, config.root / "templates", config.root / "static"], {}, known, self.stats)
+        date = build_date(config).isoformat()
         # The build date shows on the rules pages (their jobs name it) and decides validity
         # (in each document's fingerprint): only a template that shows it elsewhere makes every
         # page depend on it, else every page would be rendered again each midnight.
-        date = build_date(config).isoformat() if _shows_date(theme, config.root / "templates") else ""
-        self.rendering = hashlib.sha256(f"{self.config}|{look}|{date}".encode()).hexdigest()
+        shown = date if _shows_date(theme, config.root / "templates") else ""
+        self.rendering = hashlib.sha256(f"{self.config}|{look}|{shown}".encode()).hexdigest()
         self.digests: dict[str, str] = {}  # content file → sha256, so documents are not read twice
         content = _tree_hash([content_dir], self.digests, known, self.stats)
         # The date always: a document can expire overnight, and the rules pages show the date.
-        today_ = build_date(config).isoformat()
         self.fingerprint = hashlib.sha256(
-            f"{self.rendering}|{content}|{content_dir.resolve()}|{today_}".encode()).hexdigest()
+            f"{self.rendering}|{content}|{content_dir.resolve()}|{date}".encode()).hexdigest()
 
 
 DATED_TEMPLATES = {"rules.html"}  # templates whose jobs name the build date in their inputs (render.py)

@@ -43,13 +43,7 @@ class Staging:
         """A file the previous build made and this one would make the same: shared, not copied.
         `inode`: the existing file's, where the caller knows it (then rel is a path a build
         wrote before, already checked to stay inside)."""
-        if inode is None:
-            target = self._target(rel, source)
-        else:
-            if rel in self.written:
-                raise DoubleWrite(rel, self.written[rel], source)
-            self.written[rel] = source
-            target = self.root_path + rel
+        target = self._target(rel, source, checked=inode is not None)
         if self.recycled:
             try:
                 if os.stat(target).st_ino == (inode or os.stat(existing).st_ino):
@@ -102,10 +96,11 @@ class Staging:
                     os.unlink(entry.path)
         return empty
 
-    def _target(self, rel: str, source: str) -> str:
+    def _target(self, rel: str, source: str, checked: bool = False) -> str:
+        """Where rel goes; `checked`: a path an earlier build wrote, known to stay inside."""
         if rel in self.written:
             raise DoubleWrite(rel, self.written[rel], source)
-        target = str(inside(self.root, rel))
+        target = self.root_path + rel if checked else inside(self.root, rel)
         self.written[rel] = source
         return target
 

@@ -23,7 +23,6 @@ import pagefind_bin_extended
 
 BUNDLE = "pagefind"  # folder of the index inside the site; search.js loads it relative to the site root
 RECORDS = ".search-records"  # scratch folder for the records Pagefind reads, inside the staging folder
-SHARD_SIZE = 200  # documents a search shard holds at most (config: search_shard_size): an edit re-indexes one shard
 
 
 @dataclass(frozen=True)
