@@ -51,7 +51,10 @@ CATEGORY_KEYS = {
 
 # First-level URL folders the generator writes itself; a category may not take them.
 RESERVED_SLUGS = frozenset({"doc", "agency", "year", "static", "files", "search", "pagefind", "postings", "page",
-                            "elder", "accessibility", "rules", "guide"})
+                            "elder", "accessibility", "rules", "guide", "data", "zh-hant",
+                            # files at the site root
+                            "feed.xml", "sitemap.xml", "robots.txt", "catalogue.json", "catalogue.csv", "404.html",
+                            "index.html"})
 _SLUG_FORBIDDEN = re.compile(r"[\s/\\?#%<>\"'`]")
 
 

@@ -11,7 +11,7 @@ from urllib.parse import quote, urlsplit
 import jinja2
 import segno
 
-from . import annual, disclosure, feeds, markup, postings, schema, sitemap, validity
+from . import annual, disclosure, feeds, markup, opendata, postings, schema, sitemap, validity
 from .config import Category
 from .content import body_of
 from .model import Document, Site
@@ -82,6 +82,12 @@ def relative(target: str, current: str) -> str:
 
 ELDER = "elder/"  # the 长者模式 twin of every page lives under this folder
 SHARED = ("static/", "files/", "pagefind/", "postings/")  # assets both modes use
+
+
+def _is_page(target: str) -> bool:
+    """Pages are folders ("", "doc/x/", "guide/#apply"); anything else is a file both modes share."""
+    path = target.split("#", 1)[0].split("?", 1)[0]
+    return (path == "" or path.endswith("/")) and not path.startswith(SHARED)
 
 
 def qr_svg(address: str) -> str:
@@ -168,6 +174,16 @@ class Renderer:
             Job("page:accessibility/", everything, lambda: self.page(
                 "accessibility/index.html", "accessibility.html", "无障碍声明"), listed=(("accessibility/", self.newest),)),
         ]
+        jobs += [
+            Job("data:catalogue", everything, lambda: iter([
+                Page(opendata.JSON, opendata.catalogue_json(site.config.name, site.config.base_url, site.documents),
+                     "开放数据"),
+                Page(opendata.CSV, opendata.catalogue_csv(site.config.base_url, site.documents), "开放数据")])),
+            Job("page:" + opendata.PAGE, everything, lambda: self.page(
+                opendata.PAGE + "index.html", "data.html", "开放数据", columns=opendata.COLUMNS,
+                files=(opendata.JSON, opendata.CSV), separator=opendata.SEPARATOR),
+                listed=((opendata.PAGE, self.newest),)),
+        ]
         if site.config.guide:
             jobs.append(Job("page:guide/", everything, lambda: self.page(
                 "guide/index.html", "guide.html", "政府信息公开指南", guide=site.config.guide),
@@ -223,7 +239,7 @@ class Renderer:
             def link(target: str, here=here, elder=elder) -> str:
                 if target.startswith(("http://", "https://", "mailto:")):
                     return target
-                if elder and not (target.startswith(SHARED) or target.endswith(".xml")):  # feeds are shared
+                if elder and _is_page(target):  # files (assets, feeds, data) are shared
                     target = ELDER + target
                 return quote(self.base_path + target, safe="/.~-_#?=&") if absolute else relative(target, here)
 

@@ -26,6 +26,7 @@ PAGES = {
     "ended documents": "rules/ended/",
     "repealed document": "doc/lanshanqufczzf/2018-0000212/",
     "404": "404.html",
+    "open data": "data/",
 }
 MODES = {
     "default": {},

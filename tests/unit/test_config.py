@@ -39,7 +39,8 @@ def test_every_problem_is_reported(site_root):
         "site/config.yml:8:5: 错误[E004]: 发布机构缺少必填的键「name」\n  提示：name：机构全称，文档的「发布机构」写这个名称。",
         "site/config.yml:8:6: 错误[E003]: 发布机构中有未知的键「nam」\n  提示：可用的键：name、slug、code、doc_no_prefix。",
         "site/config.yml:10:12: 错误[E007]: 第一级目录「附件」的网址目录名「files」被系统占用\n"
-        "  提示：换一个 slug；系统占用：accessibility、agency、doc、elder、files、guide、page、pagefind、postings、rules、search、static、year。",
+        "  提示：换一个 slug；系统占用：404.html、accessibility、agency、catalogue.csv、catalogue.json、data、doc、elder、feed.xml、files、guide、"
+            "index.html、page、pagefind、postings、robots.txt、rules、search、sitemap.xml、static、year、zh-hant。",
         "site/config.yml:11:12: 错误[E005]: 目录名称「甲/乙」里不能有 /\n  提示：/ 用来分隔上下级目录，换一个名称。",
     ]
 
