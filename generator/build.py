@@ -15,7 +15,7 @@ from pathlib import Path
 import jinja2
 from tqdm import tqdm
 
-from . import checks, disclosure, lint, markup, new, postings, search, workers
+from . import checks, disclosure, lint, markup, new, postings, search, traditional, workers
 from .cache import Cache, State, generator_hash
 from .config import Config, load_config
 from .content import load_documents
@@ -112,10 +112,11 @@ def _build(config_path: Path, content_dir: Path, output_dir: Path, progress: boo
     try:
         todo, reuse = [], {}
         stored = cache.stored_records()
+        scripts = _scripts(config)
         for i, job in enumerate(jobs):
             previous = state.jobs.get(job.id)
-            if _reusable(previous, keys[i], output_dir) and (not job.record or (
-                    f"{keys[i]}.html" in stored and f"{keys[i]}.terms" in stored)):
+            if _reusable(previous, keys[i], output_dir) and (not job.record or all(
+                    f"{keys[i]}.{kind}" in stored for _script, record, terms in scripts for kind in (record, terms))):
                 reuse[i] = previous
             else:
                 todo.append(i)
@@ -129,7 +130,7 @@ def _build(config_path: Path, content_dir: Path, output_dir: Path, progress: boo
         clock.done("生成页面")
         record_keys = {job.record: keys[i] for i, job in enumerate(jobs) if job.record}
         # Pagefind works on the changed shards while this process links the unchanged pages.
-        indexing = _Indexing(shards, record_keys, state, cache, staging, output_dir, processes)
+        indexing = _Indexing(shards, record_keys, state, cache, staging, output_dir, processes, scripts)
         for i, job in enumerate(jobs):  # in job order, so that messages do not depend on timing
             if i in reuse:
                 _link(staging, output_dir, reuse[i][1])
@@ -140,6 +141,9 @@ def _build(config_path: Path, content_dir: Path, output_dir: Path, progress: boo
                 done_jobs[job.id] = (keys[i], finished[i].files)
         for rel, path in _static_files(config, theme):
             staging.copy("static/" + rel, path, str(path))
+            if config.traditional and rel.endswith(".js"):  # their messages, for the 繁體 mirror
+                converted = traditional.Converter(config.traditional).text(path.read_text(encoding="utf-8"))
+                staging.write(traditional.PREFIX + "static/" + rel, converted.encode("utf-8"), str(path))
         if form:
             staging.copy("files/" + config.guide.form, form, str(config.path))
         for doc in site.documents:
@@ -188,88 +192,107 @@ def _build(config_path: Path, content_dir: Path, output_dir: Path, progress: boo
     return result
 
 
+def _scripts(config: Config) -> list[tuple[str, str, str]]:
+    """(folder, record kind, terms kind) of each search index: the site's and the 繁體 mirror's."""
+    found = [("", "html", "terms")]
+    if config.traditional:
+        found.append((traditional.PREFIX, traditional.RECORD, traditional.TERMS))
+    return found
+
+
 class _Indexing:
     """Every search shard: reused where its records did not change, else indexed again by
-    Pagefind in the background, several at a time (each Pagefind is one process of bounded size)."""
+    Pagefind in the background, several at a time (each Pagefind is one process of bounded size).
+    The 繁體 mirror has an index of its own, of the same shards, under zh-hant/."""
 
     def __init__(self, shards: dict, record_keys: dict, state: State, cache: Cache, staging: Staging,
-                 output_dir: Path, processes: int):
+                 output_dir: Path, processes: int, scripts: list[tuple[str, str, str]]):
         self.shards, self.state, self.staging, self.output_dir = shards, state, staging, output_dir
-        self.cache, self.record_keys = cache, record_keys
+        self.cache, self.record_keys, self.scripts = cache, record_keys, scripts
         self.pages = len(record_keys)
         self.scratch = staging.root / search.RECORDS
-        self.bundle = staging.root / search.BUNDLE
         self.todo, self.keys = [], {}
+        self.kept: set[str] = set()  # the postings sections this build uses, of every script
         shutil.rmtree(self.scratch, ignore_errors=True)  # left by a build that failed
-        for number, (name, docs) in enumerate(shards.items()):
-            records = [(doc.url, record_keys[doc.url]) for doc in docs]
-            self.keys[name] = search.shard_key(name, number == 0, records)
-            if _reusable(state.shards.get(name), self.keys[name], output_dir):
-                continue
-            for url, record in records:
-                target = self.scratch / name / url / "index.html"
-                target.parent.mkdir(parents=True, exist_ok=True)
-                os.link(cache.record(record), target)
-            shutil.rmtree(self.bundle / name, ignore_errors=True)  # Pagefind writes some names in place
-            self.todo.append((name, len(docs), number == 0))
+        for script, kind, _terms in scripts:
+            for number, (name, docs) in enumerate(shards.items()):
+                records = [(doc.url, record_keys[doc.url]) for doc in docs]
+                shard = script + name  # its name in the build state
+                self.keys[shard] = search.shard_key(f"{kind}|{name}", number == 0, records)
+                if _reusable(state.shards.get(shard), self.keys[shard], output_dir):
+                    continue
+                for url, record in records:
+                    target = self.scratch / shard / url / "index.html"
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    os.link(cache.record(record, kind), target)
+                shutil.rmtree(self.bundle(script) / name, ignore_errors=True)  # Pagefind writes some names in place
+                self.todo.append((script, name, len(docs), number == 0))
         self.pool = ThreadPoolExecutor(max_workers=processes)
-        self.running = [self.pool.submit(search.build_shard, self.scratch / name, self.bundle / name, count, primary)
-                        for name, count, primary in self.todo]
+        self.running = [self.pool.submit(search.build_shard, self.scratch / (script + name),
+                                         self.bundle(script) / name, count, primary)
+                        for script, name, count, primary in self.todo]
+
+    def bundle(self, script: str) -> Path:
+        return self.staging.root / script / search.BUNDLE
 
     def finish(self, done: dict, documents: list) -> search.IndexStats:
-        sections = self.sections(documents)  # while Pagefind works
+        sections = {script: self.sections(script, terms, documents) for script, _kind, terms in self.scripts}
+        self.cache.prune_sections(self.kept)
         self.wait()
         shutil.rmtree(self.scratch, ignore_errors=True)
-        rebuilt = {name for name, _count, _primary in self.todo}
-        for name in self.shards:
-            if name not in rebuilt:
-                done[name] = self.state.shards[name]
-                _link(self.staging, self.output_dir, done[name][1])
-                continue
-            files = []
-            for path in sorted((self.bundle / name).rglob("*")):
-                if path.is_file():
-                    rel = path.relative_to(self.staging.root).as_posix()
-                    self.staging.register(rel, "search index")
-                    st = path.stat()
-                    files.append((rel, "search index", st.st_ino, st.st_size, st.st_mtime_ns))
-            done[name] = (self.keys[name], tuple(files), search.fragments(self.bundle / name, name))
-        fragments = {url: fragment for name in self.shards for url, fragment in done[name][2].items()}
-        written = self.postings(sections, fragments)
+        rebuilt = {script + name for script, name, _count, _primary in self.todo}
+        sizes = []
+        for script, _kind, _terms in self.scripts:
+            for name in self.shards:
+                shard = script + name
+                if shard not in rebuilt:
+                    done[shard] = self.state.shards[shard]
+                    _link(self.staging, self.output_dir, done[shard][1])
+                    continue
+                files = []
+                for path in sorted((self.bundle(script) / name).rglob("*")):
+                    if path.is_file():
+                        rel = path.relative_to(self.staging.root).as_posix()
+                        self.staging.register(rel, "search index")
+                        st = path.stat()
+                        files.append((rel, "search index", st.st_ino, st.st_size, st.st_mtime_ns))
+                done[shard] = (self.keys[shard], tuple(files), search.fragments(self.bundle(script) / name, name))
+            fragments = {url: fragment for name in self.shards for url, fragment in done[script + name][2].items()}
+            sizes += self.postings(script, sections[script], fragments)
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss if self.todo else 0
-        files = [f for name in self.shards for f in done[name][1]]
-        return search.IndexStats(self.pages, len(files) + len(written), sum(f[3] for f in files) + sum(written),
-                                 peak, len(self.shards), len(self.todo))
+        files = [f for name in done for f in done[name][1]]
+        return search.IndexStats(self.pages, len(files) + len(sizes), sum(f[3] for f in files) + sum(sizes),
+                                 peak, len(self.shards) * len(self.scripts), len(self.todo))
 
-    def sections(self, documents: list) -> list[tuple[str, list, dict]]:
+    def sections(self, script: str, terms: str, documents: list) -> list[tuple[str, list, dict]]:
         """postings/ in sections (generator/postings.py): (name, documents, bucket parts); a
         section whose documents did not change comes from the cache."""
         self.buckets = postings.bucket_count(self.pages)
-        sections, keep = [], set()
+        sections = []
         for name, docs in search.plan_shards(documents, postings.SECTION_SIZE).items():
             records = [(doc.url, self.record_keys[doc.url]) for doc in docs]
-            key = postings.section_key(name, self.buckets, records)
+            key = postings.section_key(script + name, self.buckets, records)
             parts = self.cache.section(key)
             if parts is None:
-                parts = postings.section(name, [self.cache.record(k, "terms").read_bytes() for _url, k in records],
+                parts = postings.section(name, [self.cache.record(k, terms).read_bytes() for _url, k in records],
                                          self.buckets)
                 self.cache.save_section(key, parts)
-            keep.add(key)
+            self.kept.add(key)
             sections.append((name, docs, parts))
-        self.cache.prune_sections(keep)
         return sections
 
-    def postings(self, sections: list, fragments: dict) -> list[int]:
-        """Write postings/; each document's row names its Pagefind fragment, which search.js
-        reads for the excerpt. Returns the sizes of the files."""
+    def postings(self, script: str, sections: list, fragments: dict) -> list[int]:
+        """Write <script>postings/; each document's row names its Pagefind fragment, which
+        search.js reads for the excerpt. Returns the sizes of the files."""
         rows = [(name, [[doc.url, int(doc.date.strftime("%Y%m%d")), fragments["/" + doc.url]] for doc in docs], parts)
                 for name, docs, parts in sections]
         written = postings.files(rows, self.buckets, self.pages)
         published = self.state.site or frozenset()  # what output/ holds
-        for path, data in written.items():
+        for rel, data in written.items():
+            path = script + rel
             # Files named by their content's hash (all but index.json) are the same file if the name is.
             existing = f"{self.output_dir}/{path}"
-            if path in published and path != postings.INDEX and _size(existing) == len(data):
+            if path in published and rel != postings.INDEX and _size(existing) == len(data):
                 self.staging.link(path, existing, "search index")
             else:
                 self.staging.write(path, data, "search index")

@@ -168,5 +168,5 @@ class Cache:
             return
         for folder in self.records.iterdir():
             for path in folder.iterdir():
-                if path.stem not in keep:
+                if path.name.split(".", 1)[0] not in keep:  # key.html, key.terms, key.hant.html, …
                     path.unlink()

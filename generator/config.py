@@ -21,6 +21,7 @@ SITE_KEYS = {
     "contact": (False, None, "无障碍声明中的联系方式（电话或电子邮箱），读者可以反馈访问中遇到的障碍"),
     "index_scheme": (False, "{code}/{year}-{seq:07d}", "gongkai new 生成索引号的格式：{code} 机构代码，{year} 年份，{seq:07d} 七位序号"),
     "build_date": (False, None, "构建日期（YYYY-MM-DD）；环境变量 SOURCE_DATE_EPOCH 优先于它，两者都没有时取当天（北京时间）"),
+    "traditional": (False, "false", "true 时另外生成繁体中文版（网址前加 zh-hant/，有自己的搜索索引）；也可以写 OpenCC 的转换方案 s2t（默认）、s2tw、s2twp 或 s2hk"),
     "agencies": (True, None, "发布机构列表：name 名称，slug 网址目录名，code 索引号前缀"),
     "categories": (True, None, "公开目录分类树：name 名称，slug 网址目录名，children 下级目录"),
     "guide": (False, None, "政府信息公开指南中的工作机构和获取方式（条例第十二条），见下表"),
@@ -116,6 +117,7 @@ class Config:
     agencies: tuple[Agency, ...]
     categories: tuple[Category, ...]
     guide: Guide | None = None
+    traditional: str | None = None  # the OpenCC conversion of the 繁體 mirror, or None: no mirror
 
     @property
     def root(self) -> Path:
@@ -229,7 +231,26 @@ def load_config(path: Path, report: Report) -> Config | None:
         agencies=agencies,
         categories=categories,
         guide=_guide(r, site.get("guide")),
+        traditional=_traditional(r, site),
     )
+
+
+TRUE, FALSE = ("true", "yes", "on", "是"), ("false", "no", "off", "否")
+
+
+def _traditional(r: _Reader, site: dict) -> str | None:
+    from .traditional import CONVERSIONS, DEFAULT  # noqa: PLC0415 - opencc is loaded only where a mirror is asked for
+    raw = r.text(site, "traditional", SITE_KEYS, "站点配置")
+    value = (raw or "false").lower()
+    if value in FALSE:
+        return None
+    if value in TRUE:
+        return DEFAULT
+    if value in CONVERSIONS:
+        return value
+    r.error(site["traditional"], "E005", f"traditional 的值「{raw}」无法识别",
+            "写 true（生成繁体版）或 false；也可以写转换方案：" + "、".join(CONVERSIONS) + "。")
+    return None
 
 
 def _guide(r: _Reader, node) -> Guide | None:

@@ -11,7 +11,7 @@ from urllib.parse import quote, urlsplit
 import jinja2
 import segno
 
-from . import annual, disclosure, feeds, markup, opendata, postings, schema, sitemap, validity
+from . import annual, disclosure, feeds, markup, opendata, postings, schema, sitemap, traditional, validity
 from .config import Category
 from .content import body_of
 from .model import Document, Site
@@ -82,12 +82,39 @@ def relative(target: str, current: str) -> str:
 
 ELDER = "elder/"  # the 长者模式 twin of every page lives under this folder
 SHARED = ("static/", "files/", "pagefind/", "postings/")  # assets both modes use
+# What the 繁體 mirror has of its own besides pages: its search index, and scripts whose
+# messages are converted (build.py writes them). Styles, attachments, feeds and data are shared.
+MIRRORED = ("pagefind/", "postings/")
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One copy of every page: standard or 长者模式, Simplified or (with `traditional`) 繁體."""
+
+    script: str  # "" or traditional.PREFIX
+    elder: bool
+
+    @property
+    def prefix(self) -> str:
+        return self.script + (ELDER if self.elder else "")
+
+
+class PerVariant:
+    """A page's context value that differs between the copies: called with the Variant and
+    the page's link function."""
+
+    def __init__(self, make: Callable):
+        self.make = make
 
 
 def _is_page(target: str) -> bool:
     """Pages are folders ("", "doc/x/", "guide/#apply"); anything else is a file both modes share."""
     path = target.split("#", 1)[0].split("?", 1)[0]
     return (path == "" or path.endswith("/")) and not path.startswith(SHARED)
+
+
+def _mirrored(target: str) -> bool:
+    return target.startswith(MIRRORED) or (target.startswith("static/") and target.endswith(".js"))
 
 
 def qr_svg(address: str) -> str:
@@ -111,6 +138,11 @@ def paged_url(base: str, number: int) -> str:
 class Renderer:
     def __init__(self, site: Site, env: jinja2.Environment, shards: tuple[str, ...] = ()):
         self.site, self.env = site, env
+        conversion = site.config.traditional
+        self.variants = [Variant("", False), Variant("", True)]
+        if conversion:
+            self.variants += [Variant(traditional.PREFIX, False), Variant(traditional.PREFIX, True)]
+        self.converter = traditional.Converter(conversion) if conversion else None
         self.shards = shards  # the search index's parts, which the search page loads
         self.base_path = urlsplit(site.config.base_url).path
         self.domain = urlsplit(site.config.base_url).hostname
@@ -190,6 +222,8 @@ class Renderer:
                 listed=(("guide/", self.newest),)))
         jobs.append(Job("page:404.html", everything, lambda: self.page("404.html", "404.html", "404", absolute=True)))
         listed = tuple(entry for job in jobs for entry in job.listed)
+        if self.converter:  # the 繁體 mirror's pages too: readers are sent there as well
+            listed += tuple((traditional.PREFIX + url, date) for url, date in listed)
         jobs.append(Job("page:sitemap.xml", (hashlib.sha256(repr(listed).encode()).hexdigest(),),
                         lambda: (Page(path, data, "sitemap") for path, data in
                                  sitemap.files(site.config.base_url, list(listed)))))
@@ -228,28 +262,42 @@ class Renderer:
 
     def page(self, path: str, template: str, source: str, absolute: bool = False, feed: str | None = None,
              **context) -> Iterator[Page]:
-        """The page, then its 长者模式 twin under elder/: a URL of its own, so that the mode
-        holds from page to page with JavaScript off. Links on a twin stay among twins;
-        assets are shared."""
+        """The page, then its 长者模式 twin under elder/ (a URL of its own, so that the mode
+        holds from page to page with JavaScript off), then, with `traditional`, both again in
+        繁體 under zh-hant/. Links on a copy stay among its kind; assets are shared."""
         url = path.removesuffix("index.html")
         template_ = self.env.get_template(template)
-        for elder in (False, True):
-            here = ELDER + url if elder else url
+        config = self.site.config
+        address = (lambda target: quote(self.base_path + target, safe="/.~-_#?=&")) if absolute else None
+        for variant in self.variants:
+            here = variant.prefix + url
 
-            def link(target: str, here=here, elder=elder) -> str:
+            def link(target: str, here=here, variant=variant) -> str:
                 if target.startswith(("http://", "https://", "mailto:")):
                     return target
-                if elder and _is_page(target):  # files (assets, feeds, data) are shared
-                    target = ELDER + target
-                return quote(self.base_path + target, safe="/.~-_#?=&") if absolute else relative(target, here)
+                if _is_page(target):
+                    target = variant.prefix + target
+                elif variant.script and _mirrored(target):
+                    target = variant.script + target
+                return address(target) if address else relative(target, here)
 
+            def counterpart(prefix: str, here=here) -> str:
+                return address(prefix + url) if address else relative(prefix + url, here)
+
+            values = {k: v.make(variant, link) if isinstance(v, PerVariant) else v for k, v in context.items()}
+            other_script = "" if variant.script else traditional.PREFIX
             html = template_.render(
-                site=self.site, config=self.site.config, page_url=url, url=link, category_url=category_url,
+                site=self.site, config=config, page_url=url, url=link, category_url=category_url,
                 normative=validity.is_normative, holds_rules=self.holds_rules, site_domain=self.domain,
-                canonical=self.site.config.base_url + url, elder=elder, feed=feed,
-                mode_switch=relative(url if elder else ELDER + url, here) if not absolute else
-                quote(self.base_path + (url if elder else ELDER + url), safe="/.~-_#?=&"), **context)
-            yield Page(ELDER + path if elder else path, html.encode("utf-8"), source)
+                canonical=config.base_url + variant.script + url, elder=variant.elder, feed=feed,
+                lang=traditional.LANG if variant.script else "zh-CN",
+                mode_switch=counterpart(variant.script + ("" if variant.elder else ELDER)),
+                script_switch=counterpart(other_script + (ELDER if variant.elder else "")) if config.traditional else None,
+                alternates=(("zh-Hans", config.base_url + url), (traditional.LANG, config.base_url + traditional.PREFIX + url))
+                if config.traditional else (), **values)
+            if variant.script:
+                html = self.converter.html(html)
+            yield Page(variant.prefix + path, html.encode("utf-8"), source)
 
     def feed(self, page: str, title: str, docs) -> Job:
         """The Atom feed of a list page (generator/feeds.py), in the page's folder."""
@@ -282,16 +330,21 @@ class Renderer:
                 for i, name in enumerate(category.path[:-1])]
 
     def document(self, doc: Document) -> Iterator[Page]:
-        """The document's page, then its search record and terms (indexed, never published)."""
+        """The document's pages, then its search records and terms (indexed, never published):
+        one for the site and, with `traditional`, one for the 繁體 mirror's own index."""
         site = self.site
         crumbs = self.category_crumbs(doc.category) + [(doc.category.name, category_url(doc.category))]
         source = body_of(doc)
         body = markup.to_html(source) if source.strip() else ""
-        record = self.env.get_template("search_record.html").render(doc=doc, body=body)
+        records = self.env.get_template("search_record.html")
+        record = records.render(doc=doc, body=body, lang="zh-CN")
+        mirror = self.converter.html(records.render(doc=doc, body=body, lang=traditional.LANG)) if self.converter else None
         if doc.annual is not None:
             body = yield from self.annual_report(doc, body)
+        base = site.config.base_url
+        qr = {script: qr_svg(base + script + doc.url) for script in {v.script for v in self.variants}}
         yield from self.page(doc.url + "index.html", "document.html", str(doc.source), doc=doc, crumbs=crumbs,
-                             body=body, qr=qr_svg(site.config.base_url + doc.url),
+                             body=body, qr=PerVariant(lambda variant, _link: qr[variant.script]),
                              catalogue_entry=disclosure.is_catalogue_entry(doc),
                              interprets=site.by_index.get(doc.interprets) if doc.interprets else None,
                              superseded_by=site.by_index.get(doc.superseded_by) if doc.superseded_by else None,
@@ -299,12 +352,17 @@ class Renderer:
                              replaces=site.replaces.get(doc.index_no, ()),
                              apply_url=self.apply_url())
         yield Page(doc.url + "index.html", record.encode("utf-8"), str(doc.source), private="html")
-        yield Page(doc.url + "terms", postings.document_terms(record), str(doc.source),
-                   private="terms")
+        yield Page(doc.url + "terms", postings.document_terms(record), str(doc.source), private="terms")
+        if mirror is not None:
+            yield Page(traditional.PREFIX + doc.url + "index.html", mirror.encode("utf-8"), str(doc.source),
+                       private=traditional.RECORD)
+            yield Page(traditional.PREFIX + doc.url + "terms", postings.document_terms(mirror), str(doc.source),
+                       private=traditional.TERMS)
 
     def annual_report(self, doc: Document, body: str):
-        """Yield the report's tables as CSV files; return the body with each table placed after its
-        section heading (二、三、四), or at the end where the editor wrote no such heading."""
+        """Yield the report's tables as CSV files; return the body (per copy of the page: the
+        CSV links differ) with each table placed after its section heading (二、三、四), or at
+        the end where the editor wrote no such heading."""
         data = doc.annual
         t2, t3, t4 = annual.table2(self.site, doc), annual.table3(data), annual.table4(data)
         macros = self.env.get_template("partials/annual_tables.html").module
@@ -312,10 +370,15 @@ class Renderer:
                   ("收到和处理政府信息公开申请", "table-3.csv", lambda csv: macros.table3(t3, annual.APPLICANTS, csv),
                    annual.csv3(t3)),
                   ("行政复议、行政诉讼", "table-4.csv", lambda csv: macros.table4(t4, annual.OUTCOMES, csv), annual.csv4(t4)))
-        for heading, name, html, rows in tables:
+        for _heading, name, _html, rows in tables:
             yield Page(doc.url + name, annual.csv_bytes(rows), str(doc.source))
-            body = annual.place(body, heading, str(html(name)))
-        return body
+
+        def placed(_variant: Variant, link: Callable[[str], str]) -> str:
+            html = body
+            for heading, name, table, _rows in tables:
+                html = annual.place(html, heading, str(table(link(doc.url + name))))
+            return html
+        return PerVariant(placed)
 
     def apply_url(self) -> str | None:
         """Where 依申请公开 entries send readers: config's apply_url, else the guide's how-to-apply

@@ -55,16 +55,18 @@ def leaks(output: Path, needles: list[str]) -> dict[str, list[str]]:
 
 
 def _postings_documents(output: Path) -> dict[str, set[str]]:
-    """postings/ read back as documents: "postings/<section>/<local id>" → its terms."""
-    index_file = output / postings.FOLDER / "index.json"
-    if not index_file.is_file():
-        return {}
-    widths = {section[0]: section[2] for section in json.loads(index_file.read_text(encoding="utf-8"))["sections"]}
+    """Every postings/ (the site's and the 繁體 mirror's) read back as documents:
+    "<folder>/<section>/<local id>" → its terms."""
     documents: dict[str, set[str]] = defaultdict(set)
-    for path in sorted((output / postings.FOLDER / "b").glob("*.json")):
-        for section, terms in json.loads(path.read_text(encoding="utf-8")).items():
-            width = widths[section]
-            for term, posted in terms.items():
-                for i in range(0, len(posted), width + 1):
-                    documents[f"{postings.FOLDER}/{section}/{posted[i:i + width]}"].add(term)
+    for index_file in sorted(output.rglob(postings.INDEX)):
+        folder = index_file.parent
+        sections = json.loads(index_file.read_text(encoding="utf-8"))["sections"]
+        widths = {section[0]: section[2] for section in sections}
+        name = folder.relative_to(output).as_posix()
+        for path in sorted((folder / "b").glob("*.json")):
+            for section, terms in json.loads(path.read_text(encoding="utf-8")).items():
+                width = widths[section]
+                for term, posted in terms.items():
+                    for i in range(0, len(posted), width + 1):
+                        documents[f"{name}/{section}/{posted[i:i + width]}"].add(term)
     return documents

@@ -35,8 +35,9 @@ def test_sample_column_builds(tmp_path):
                  "year/2021/index.html", "doc/lanshanqufczzf/2021-0000679/index.html", "static/site.css",
                  "search/index.html"):
         assert page in files
-    # The search index is one Pagefind bundle per shard; the sample fits in one.
-    assert {name for name in files if name.endswith("pagefind-entry.json")} == {"pagefind/2016-2022/pagefind-entry.json"}
+    # The search index is one Pagefind bundle per shard; the sample fits in one. The 繁體 mirror has its own.
+    assert {name for name in files if name.endswith("pagefind-entry.json")} == {
+        "pagefind/2016-2022/pagefind-entry.json", "zh-hant/pagefind/2016-2022/pagefind-entry.json"}
     assert "pagefind/2016-2022/pagefind.js" in files
     # The search records Pagefind read are scratch, never published; readers' pages carry no index markup.
     assert not any(".search-records" in name for name in files)

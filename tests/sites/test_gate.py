@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from generator import disclosure
-from helpers import doc, make_site
+from helpers import CONFIG, doc, make_site
 from scan import leaks
 
 WITHHELD = {
@@ -32,7 +32,8 @@ ON_REQUEST = {
 
 
 def canary_site(root: Path):
-    site = make_site(root, {
+    """With the 繁體 mirror on: the gate must hold for both copies of the site."""
+    site = make_site(root, config=CONFIG + "traditional: true\n", docs={
         "public.md": doc(title="公开的文件", index_no="csj/2024-0000001", body="公开正文 PUBLIC-BODY-OK"),
         "withheld/secret.md": doc(
             title=f"内部会议纪要 {WITHHELD['title']}", index_no=f"csj/{WITHHELD['index']}", mode="不予公开",
@@ -65,6 +66,9 @@ def assert_gate_holds(site) -> None:
     assert "doc/csj/2024-0000001/index.html" in seen_in
     assert any(path.startswith("pagefind/") and "/fragment/" in path for path in seen_in)
     assert any(path.startswith("postings/") for path in seen_in)
+    assert any(path.startswith("zh-hant/postings/") for path in seen_in)
+    assert any(path.startswith("zh-hant/pagefind/") and "/fragment/" in path for path in seen_in)
+    assert "zh-hant/doc/csj/2024-0000001/index.html" in seen_in
     assert "sitemap.xml" in leaks(site.output, ["doc/csj/2024-0000001/"])["doc/csj/2024-0000001/"]
     seen = leaks(site.output, ["公开的文件", "csj/2024-0000003"])
     assert {"feed.xml", "catalogue.json", "catalogue.csv"} <= set(seen["公开的文件"])
