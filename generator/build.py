@@ -286,7 +286,7 @@ class _Indexing:
         search.js reads for the excerpt. Returns the sizes of the files."""
         rows = [(name, [[doc.url, int(doc.date.strftime("%Y%m%d")), fragments["/" + doc.url]] for doc in docs], parts)
                 for name, docs, parts in sections]
-        written = postings.files(rows, self.buckets, self.pages)
+        written = postings.files(rows, self.buckets, self.pages, list(self.shards))
         published = self.state.site or frozenset()  # what output/ holds
         for rel, data in written.items():
             path = script + rel

@@ -25,6 +25,12 @@ SITE_KEYS = {
     "agencies": (True, None, "发布机构列表：name 名称，slug 网址目录名，code 索引号前缀"),
     "categories": (True, None, "公开目录分类树：name 名称，slug 网址目录名，children 下级目录"),
     "guide": (False, None, "政府信息公开指南中的工作机构和获取方式（条例第十二条），见下表"),
+    "federation": (False, None, "联合搜索：一并搜索的其他专栏（各自用 Gongkai 生成），每项 name 名称、url 网址；生成 search/all/ 页面"),
+}
+# 联合搜索: the other columns a portal's search/all/ page searches along with this one.
+FEDERATION_KEYS = {
+    "name": (True, None, "专栏名称，显示在搜索结果中"),
+    "url": (True, None, "专栏网站的根网址，以 / 结尾：完整网址（https://…/，对方须允许跨域读取），或相对于本站根网址的路径（../lanshan/）"),
 }
 # 政府信息公开指南 (条例第十二条): every key but form is required once `guide` is written.
 GUIDE_KEYS = {
@@ -101,6 +107,14 @@ class Guide:
 
 
 @dataclass(frozen=True)
+class Column:
+    """Another column searched by this site's 联合搜索 page."""
+
+    name: str
+    url: str  # its site root: absolute, or relative to this site's root
+
+
+@dataclass(frozen=True)
 class Config:
     path: Path
     name: str
@@ -118,6 +132,7 @@ class Config:
     categories: tuple[Category, ...]
     guide: Guide | None = None
     traditional: str | None = None  # the OpenCC conversion of the 繁體 mirror, or None: no mirror
+    federation: tuple[Column, ...] = ()  # other columns the search/all/ page searches too
 
     @property
     def root(self) -> Path:
@@ -232,7 +247,29 @@ def load_config(path: Path, report: Report) -> Config | None:
         categories=categories,
         guide=_guide(r, site.get("guide")),
         traditional=_traditional(r, site),
+        federation=_federation(r, site.get("federation")),
     )
+
+
+def _federation(r: _Reader, node) -> tuple[Column, ...]:
+    if node is None:
+        return ()
+    where = "联合搜索（federation）的专栏"
+    if not isinstance(node, Seq) or not node.items:
+        r.error(node, "E005", "federation 应当是专栏列表", "每个专栏一行，例如「- {name: 兰山区, url: ../lanshan/}」。")
+        return ()
+    columns = []
+    for item in node.items:
+        values = r.mapping(item, FEDERATION_KEYS, where)
+        name, url = (r.text(values, key, FEDERATION_KEYS, where) for key in ("name", "url"))
+        if url is not None and (not url.endswith("/") or re.search(r"[\s?#]", url) or
+                                not re.match(r"^(https?://[^/\s]+/|\.\./|\./|[^/:]+/)", url)):
+            r.error(values["url"], "E005", f"专栏网址「{url}」不能用",
+                    "写专栏网站的根网址，以 / 结尾：https://www.example.gov.cn/lanshan/，或相对于本站的 ../lanshan/。")
+            continue
+        if name and url:
+            columns.append(Column(name, url))
+    return tuple(columns)
 
 
 TRUE, FALSE = ("true", "yes", "on", "是"), ("false", "no", "off", "否")

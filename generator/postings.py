@@ -145,9 +145,11 @@ def digest_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:10]
 
 
-def files(sections: list[tuple[str, list, dict[int, str]]], buckets: int, documents: int) -> dict[str, bytes]:
+def files(sections: list[tuple[str, list, dict[int, str]]], buckets: int, documents: int,
+          shards: list[str] = ()) -> dict[str, bytes]:
     """Every file of postings/ (path → bytes) from the sections in order: (name, rows, parts),
-    a row being [URL, date as yyyymmdd, Pagefind fragment] of a document, in local-id order."""
+    a row being [URL, date as yyyymmdd, Pagefind fragment] of a document, in local-id order.
+    `shards` names the Pagefind bundles under pagefind/, for a 联合搜索 page elsewhere to merge."""
     out: dict[str, bytes] = {}
     hashes = []
     for b in range(buckets):
@@ -167,6 +169,6 @@ def files(sections: list[tuple[str, list, dict[int, str]]], buckets: int, docume
         chunks = [_file(out, f"{FOLDER}/s/{name}-{k}", [row[:1] + row[2:] for row in rows[start:start + CHUNK]])
                   for k, start in enumerate(range(0, len(rows), CHUNK))]
         tables.append([name, len(rows), width(len(rows)), dates, chunks])
-    index = {"documents": documents, "buckets": buckets, "files": hashes, "sections": tables}
+    index = {"documents": documents, "buckets": buckets, "files": hashes, "sections": tables, "shards": list(shards)}
     out[INDEX] = json.dumps(index, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     return out

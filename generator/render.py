@@ -201,8 +201,12 @@ class Renderer:
                 "rules/ended/index.html", "rules.html", "废止和失效文件",
                 heading="废止和失效文件", docs=site.ended, ended_list=True), listed=(("rules/ended/", self.newest),)),
             Job("page:search/", everything + (self.shards,), lambda: self.page(
-                "search/index.html", "search.html", "搜索", facets=self.facets(), shards=self.shards),
+                "search/index.html", "search.html", "搜索", facets=self.facets(), shards=self.shards, federation=()),
                 listed=(("search/", self.newest),)),
+            *([Job("page:search/all/", everything + (self.shards, site.config.federation), lambda: self.page(
+                "search/all/index.html", "search.html", "联合搜索", facets=self.facets(), shards=self.shards,
+                federation=site.config.federation), listed=(("search/all/", self.newest),))]
+              if site.config.federation else []),
             Job("page:accessibility/", everything, lambda: self.page(
                 "accessibility/index.html", "accessibility.html", "无障碍声明"), listed=(("accessibility/", self.newest),)),
         ]
@@ -290,7 +294,7 @@ class Renderer:
                 site=self.site, config=config, page_url=url, url=link, category_url=category_url,
                 normative=validity.is_normative, holds_rules=self.holds_rules, site_domain=self.domain,
                 canonical=config.base_url + variant.script + url, elder=variant.elder, feed=feed,
-                lang=traditional.LANG if variant.script else "zh-CN",
+                lang=traditional.LANG if variant.script else "zh-CN", site_root=address("") if address else relative("", here),
                 mode_switch=counterpart(variant.script + ("" if variant.elder else ELDER)),
                 script_switch=counterpart(other_script + (ELDER if variant.elder else "")) if config.traditional else None,
                 alternates=(("zh-Hans", config.base_url + url), (traditional.LANG, config.base_url + traditional.PREFIX + url))

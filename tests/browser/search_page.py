@@ -14,10 +14,10 @@ def wait_for_results(page) -> str:
     return status.inner_text()
 
 
-def search(page, site: str, every: bool = False, **params) -> list[dict]:
-    """Open the search page with these URL parameters; the results as shown, in order
-    (with every=True, after pressing 显示更多结果 until all are shown)."""
-    page.goto(site + "search/?" + urlencode(params))
+def search(page, site: str, every: bool = False, path: str = "search/", **params) -> list[dict]:
+    """Open the search page (or another at `path`, such as search/all/) with these URL parameters;
+    the results as shown, in order (with every=True, after pressing 显示更多结果 until all are shown)."""
+    page.goto(site + path + "?" + urlencode(params))
     wait_for_results(page)
     more = page.locator("#search-more")
     while every and more.is_visible():

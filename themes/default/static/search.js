@@ -9,17 +9,35 @@
   var status = document.getElementById("search-status");
   var more = document.getElementById("search-more");
   var FILTERS = ["column", "category", "agency", "year", "mode", "validity", "subject"];
-  var FIELDS = ["q", "sort"].concat(FILTERS);
+  var FIELDS = ["q", "sort", "source"].concat(FILTERS);
   var PAGE = 10;
   var PHRASE_WINDOW = 20; // results re-ranked so exact phrase matches come first
   var DIGITS = "0123456789abcdefghijklmnopqrstuv"; // generator/postings.py ALPHABET
   var HAN = /[\u3400-\u9fff\uf900-\ufaff]+/g;
   var pagefind = null;
-  var postings = null;
+  // Where documents are searched: this column, or on the 联合搜索 page (search/all/) this
+  // column and the others config.yml names, each through its own postings/ and fragments.
+  var sources = readSources();
   var results = [];
   var shown = 0;
   var generation = 0;
   var currentQuery = "";
+
+  function readSources() {
+    var select = form.elements.source;
+    var found = [];
+    if (select && select.options) {
+      Array.prototype.forEach.call(select.options, function (option) {
+        if (option.dataset.postings) found.push(source(option.value, option.dataset));
+      });
+    }
+    return found.length ? found : [source("", list.dataset)];
+  }
+
+  function source(name, data) {
+    return { name: name, root: new URL(data.root, location.href).href, postings: new URL(data.postings, location.href).href,
+             pagefind: new URL(data.pagefind, location.href).href, index: null };
+  }
 
   function load() {
     if (!pagefind) {
@@ -32,6 +50,15 @@
           // The other shards of the index join the first; Pagefind searches them as one.
           return Promise.all(shards.map(function (shard) {
             return pf.mergeIndex(new URL(shard, location.href).href, options);
+          }));
+        }).then(function () {
+          // On the 联合搜索 page, every shard of the other columns too (named in their postings/).
+          return Promise.all(sources.slice(1).map(function (other) {
+            return loadPostings(other).then(function (index) {
+              return Promise.all((index.shards || []).map(function (shard) {
+                return pf.mergeIndex(other.pagefind + shard + "/", { baseUrl: other.root });
+              }));
+            }, function () { return null; }); // a column that cannot be reached is left out
           }));
         }).then(function () { return pf; });
       });
@@ -76,6 +103,7 @@
     currentQuery = state.q;
     var filters = {};
     FILTERS.forEach(function (key) { if (state[key]) filters[key] = state[key]; });
+    var chosen = sources.length > 1 ? state.source : "";
     list.textContent = "";
     more.hidden = true;
     if (!state.q && !Object.keys(filters).length) {
@@ -85,7 +113,7 @@
     say("正在搜索…");
     var options = { filters: filters };
     if (state.sort === "date") options.sort = { date: "desc" };
-    return find(state.q, filters, options, state.sort === "date").then(function (found) {
+    return find(state.q, filters, options, state.sort === "date", chosen).then(function (found) {
       return state.sort === "date" ? found : phraseFirst(found, state.q);
     }).then(function (ranked) {
       if (mine !== generation) return null;
@@ -103,10 +131,10 @@
   }
 
   // postings/ (generator/postings.py): which documents hold each term, and how strongly.
-  function loadPostings() {
-    if (!postings) {
-      var address = new URL(list.dataset.postings, location.href);
-      postings = fetchJson(address.href, "no-cache").then(function (index) {
+  function loadPostings(from) {
+    if (!from.index) {
+      var address = new URL(from.postings);
+      from.index = fetchJson(address.href, "no-cache").then(function (index) {
         index.base = new URL(".", address).href;
         index.number = {};
         index.sections.forEach(function (s, i) { index.number[s[0]] = i; });
@@ -115,7 +143,7 @@
         return index;
       });
     }
-    return postings;
+    return from.index;
   }
 
   function fetchJson(url, cache) {
@@ -201,7 +229,7 @@
         return { doc: Number(d), score: score };
       });
       scored.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
-      return scored.map(function (s) { return s.doc; });
+      return scored;
     });
   }
 
@@ -231,19 +259,19 @@
     return index.tables[name];
   }
 
-  function newestFirst(index, docs) {
+  // Each found document with its date (yyyymmdd as a number), to order by.
+  function withDates(index, found) {
+    var docs = found.map(function (x) { return x.doc; });
     var sections = {};
     docs.forEach(function (doc) { sections[Math.floor(doc / 32768)] = true; });
     var numbers = Object.keys(sections).map(Number);
     return Promise.all(numbers.map(function (n) { return dates(index, n); })).then(function (loaded) {
       var byNumber = {};
       numbers.forEach(function (n, i) { byNumber[n] = loaded[i]; });
-      var order = docs.map(function (doc) {
-        var local = doc % 32768;
-        return { doc: doc, date: Number(byNumber[Math.floor(doc / 32768)].substr(local * 8, 8)) };
+      found.forEach(function (x) {
+        x.date = Number(byNumber[Math.floor(x.doc / 32768)].substr((x.doc % 32768) * 8, 8));
       });
-      order.sort(function (a, b) { return b.date - a.date || a.doc - b.doc; });
-      return order.map(function (x) { return x.doc; });
+      return found;
     });
   }
 
@@ -251,11 +279,10 @@
   // directly: Pagefind itself can only find a page by searching, and a search by filters
   // alone loads its whole index.
   var SIGNATURE = "pagefind_dcd";
-  function card(index, doc) {
+  function card(from, index, doc) {
     return row(index, doc).then(function (r) {
       var parts = r[1].split("/");
-      var address = new URL(parts[0] + "/fragment/" + parts[1] + ".pf_fragment",
-        new URL(list.dataset.pagefind, location.href)).href;
+      var address = new URL(parts[0] + "/fragment/" + parts[1] + ".pf_fragment", from.pagefind).href;
       return fetch(address).then(function (response) {
         if (!response.ok) throw new Error(address + ": " + response.status);
         return response.arrayBuffer();
@@ -266,12 +293,11 @@
         return new Response(plain).text();
       }).then(function (text) {
         var fragment = JSON.parse(text.slice(SIGNATURE.length));
-        return { url: new URL(r[0], root()).href, meta: fragment.meta || {}, content: fragment.content || "" };
+        return { url: new URL(r[0], from.root).href, meta: fragment.meta || {}, content: fragment.content || "",
+                 source: from.name };
       });
     });
   }
-
-  function root() { return new URL(list.dataset.root, location.href); }
 
   // Han bigrams as text, to find and mark them in an excerpt.
   function bigrams(text) {
@@ -285,23 +311,44 @@
   // postings/ decides what is found and in which order, filters and sorting by date included.
   // Pagefind answers only what postings/ cannot: a query no document holds in full, or one
   // with no term of two characters (its looser matching finds the nearest documents).
-  function find(q, filters, options, byDate) {
+  function find(q, filters, options, byDate, chosen) {
     var words = q ? terms(q) : [];
+    var searched = sources.filter(function (from) { return !chosen || from.name === chosen; });
     var pagefindSearch = function () {
       return load().then(function (pf) { return pf.search(q || null, options); })
-        .then(function (s) { return s.results; });
+        .then(function (s) { return s.results.filter(function (result) { return !chosen || sourceOf(result) === chosen; }); });
     };
     if ((q && !words.length) || !window.DecompressionStream) return pagefindSearch();
-    return loadPostings().then(function (index) {
-      return match(index, words, filters).then(function (docs) {
-        if (docs === null) return pagefindSearch();
-        return (byDate || !q ? newestFirst(index, docs) : Promise.resolve(docs)).then(function (ordered) {
-          return ordered.map(function (doc) {
-            return { data: function () { return card(index, doc); } };
-          });
+    return Promise.all(searched.map(function (from, order) {
+      return loadPostings(from).then(function (index) {
+        return match(index, words, filters).then(function (found) {
+          if (found === null) return null;
+          found.forEach(function (x) { x.from = from; x.index = index; x.order = order; });
+          return byDate || !q ? withDates(index, found) : found;
         });
+      }, function (error) {
+        if (searched.length === 1) throw error;
+        return null; // on the 联合搜索 page, a column that cannot be reached is left out
+      });
+    })).then(function (parts) {
+      var held = parts.filter(function (part) { return part !== null; });
+      if (!held.length) return pagefindSearch();
+      // One list: by date, or by BM25 score (each column's own idf); ties in column order.
+      var merged = [].concat.apply([], held);
+      merged.sort(byDate || !q ? function (a, b) { return b.date - a.date || a.order - b.order || a.doc - b.doc; }
+        : function (a, b) { return b.score - a.score || a.order - b.order || a.doc - b.doc; });
+      return merged.map(function (x) {
+        return { data: function () { return card(x.from, x.index, x.doc); } };
       });
     });
+  }
+
+  // Which column a Pagefind result belongs to: the one whose address is the longest prefix of its URL.
+  function sourceOf(result) {
+    var url = new URL(result.url, location.href).href;
+    var best = sources[0];
+    sources.forEach(function (from) { if (url.indexOf(from.root) === 0 && from.root.length > best.root.length) best = from; });
+    return best.name;
   }
 
   function data(result) {
@@ -355,7 +402,8 @@
     li.appendChild(heading);
     var dl = document.createElement("dl");
     dl.className = "result-meta";
-    [["发布日期", meta.date], ["发布机构", meta.agency], ["文号", meta.doc_no], ["索引号", meta.index_no]]
+    [["来源", sources.length > 1 ? item.source || sourceOf(item) : ""], ["发布日期", meta.date],
+      ["发布机构", meta.agency], ["文号", meta.doc_no], ["索引号", meta.index_no]]
       .forEach(function (pair) {
         if (!pair[1]) return;
         var div = document.createElement("div");

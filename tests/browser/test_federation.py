@@ -1,0 +1,86 @@
+"""联合搜索 in Chromium: two columns built separately, side by side on one host, and the first
+column's search/all/ page finding documents of both, each through its own index."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from chromium import serve
+from generator.build import build
+from helpers import CONFIG, doc, make_site
+from measure import axe
+from search_page import search, wait_for_results
+
+ROOT = Path(__file__).resolve().parents[2]
+OTHER = "乙县政务公开专栏"
+ALL = "search/all/"
+
+
+@pytest.fixture(scope="module")
+def portal(tmp_path_factory):
+    """The sample column at /xxgk/ naming a second column at /yixian/ (and one that is not
+    there), and the second column, built on its own."""
+    tmp = tmp_path_factory.mktemp("federation")
+    www = tmp / "www"
+    config = tmp / "config.yml"
+    config.write_text((ROOT / "config.yml").read_text(encoding="utf-8") +
+                      f"federation:\n  - {{name: {OTHER}, url: ../yixian/}}\n"
+                      "  - {name: 尚未建成的专栏, url: ../missing/}\n", encoding="utf-8")
+    build(config, ROOT / "content", www / "xxgk")
+    other = make_site(tmp / "yixian", {
+        "a.md": doc(title="乙县2024年政务公开工作要点", index_no="csj/2024-0000001",
+                    body="乙县全面推进政务公开工作，做好政策解读和回应关切。"),
+        "b.md": doc(title="乙县财政预算公开说明", index_no="csj/2024-0000002", date="2024-03-01",
+                    body="公开乙县财政预算和决算，接受社会监督。"),
+    }, config=CONFIG.replace("name: 测试专栏", f"name: {OTHER}").replace(
+        "https://example.gov.cn/", "https://example.gov.cn/yixian/"))
+    build(other.config, other.content, www / "yixian")
+    with serve(www, base="/") as address:
+        yield address + "xxgk/"
+
+
+@pytest.fixture(scope="module")
+def page(browser):
+    context = browser.new_context()
+    p = context.new_page()
+    yield p
+    context.close()
+
+
+def test_one_query_finds_documents_of_both_columns(page, portal):
+    found = search(page, portal, every=True, path=ALL, q="政务公开工作")
+    columns = {r["path"].split("/")[1] for r in found}
+    assert columns == {"xxgk", "yixian"}, found
+    assert {r["meta"]["来源"] for r in found} == {"政务公开示例专栏", OTHER}
+    for r in found:
+        assert (r["meta"]["来源"] == OTHER) == r["path"].startswith("/yixian/doc/")
+    assert any(r["title"] == "乙县2024年政务公开工作要点" for r in found)
+    # Results open: the other column's document is there to read.
+    page.goto(portal + ALL)
+    page.fill("#search-q", "乙县财政预算")
+    page.press("#search-q", "Enter")
+    wait_for_results(page)
+    page.locator("#search-results h3 a").first.click()
+    page.wait_for_load_state()
+    assert page.url.endswith("/yixian/doc/csj/2024-0000002/")
+    assert page.locator("h1").inner_text() == "乙县财政预算公开说明"
+
+
+def test_a_word_only_one_column_holds_and_the_column_filter(page, portal):
+    only_other = search(page, portal, every=True, path=ALL, q="乙县")
+    assert sorted(r["path"] for r in only_other) == ["/yixian/doc/csj/2024-0000001/", "/yixian/doc/csj/2024-0000002/"]
+    narrowed = search(page, portal, every=True, path=ALL, q="政务公开工作", source=OTHER)
+    assert narrowed and {r["meta"]["来源"] for r in narrowed} == {OTHER}
+    mine = search(page, portal, every=True, path=ALL, q="政务公开工作", source="政务公开示例专栏")
+    everything = search(page, portal, every=True, path=ALL, q="政务公开工作")
+    assert len(mine) + len(narrowed) == len(everything)
+    by_date = search(page, portal, every=True, path=ALL, q="政务公开", sort="date")
+    dates = [r["meta"]["发布日期"] for r in by_date]
+    assert dates == sorted(dates, reverse=True) and {r["meta"]["来源"] for r in by_date} == {"政务公开示例专栏", OTHER}
+
+
+def test_the_portal_page_passes_axe(page, portal):
+    search(page, portal, path=ALL, q="政务公开")
+    assert axe(page) == []
+    assert page.locator("#f-source option").all_inner_texts() == ["全部专栏", "政务公开示例专栏", OTHER, "尚未建成的专栏"]
