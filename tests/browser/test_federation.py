@@ -84,3 +84,14 @@ def test_the_portal_page_passes_axe(page, portal):
     search(page, portal, path=ALL, q="政务公开")
     assert axe(page) == []
     assert page.locator("#f-source option").all_inner_texts() == ["全部专栏", "政务公开示例专栏", OTHER, "尚未建成的专栏"]
+
+
+def test_pagefind_merges_every_column_when_no_document_holds_the_whole_query(page, portal):
+    """No document of either column holds every term of 乙县政务公开 (乙县 is only in the second,
+    县政 only in the first): postings/ finds nothing, and Pagefind searches both columns' merged
+    indexes for the nearest documents."""
+    found = search(page, portal, every=True, path=ALL, q="乙县政务公开")
+    assert {r["meta"]["来源"] for r in found} == {"政务公开示例专栏", OTHER}
+    assert "/yixian/doc/csj/2024-0000001/" in [r["path"] for r in found]
+    narrowed = search(page, portal, every=True, path=ALL, q="乙县政务公开", source=OTHER)
+    assert narrowed and {r["path"].split("/")[1] for r in narrowed} == {"yixian"}

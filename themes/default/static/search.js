@@ -315,8 +315,14 @@
     var words = q ? terms(q) : [];
     var searched = sources.filter(function (from) { return !chosen || from.name === chosen; });
     var pagefindSearch = function () {
-      return load().then(function (pf) { return pf.search(q || null, options); })
-        .then(function (s) { return s.results.filter(function (result) { return !chosen || sourceOf(result) === chosen; }); });
+      return load().then(function (pf) { return pf.search(q || null, options); }).then(function (s) {
+        if (!chosen) return s.results;
+        // A result's column shows in its URL, which only its data holds (a rare path: the
+        // 联合搜索 page, one column chosen, a query no document holds in full).
+        return Promise.all(s.results.map(data)).then(function (items) {
+          return s.results.filter(function (_result, i) { return sourceOf(items[i]) === chosen; });
+        });
+      });
     };
     if ((q && !words.length) || !window.DecompressionStream) return pagefindSearch();
     return Promise.all(searched.map(function (from, order) {
