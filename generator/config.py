@@ -247,11 +247,12 @@ def load_config(path: Path, report: Report) -> Config | None:
         categories=categories,
         guide=_guide(r, site.get("guide")),
         traditional=_traditional(r, site),
-        federation=_federation(r, site.get("federation")),
+        federation=_federation(r, site.get("federation"), r.text(site, "name", SITE_KEYS, "站点配置")),
     )
 
 
-def _federation(r: _Reader, node) -> tuple[Column, ...]:
+def _federation(r: _Reader, node, own_name: str | None) -> tuple[Column, ...]:
+    names = {own_name}
     if node is None:
         return ()
     where = "联合搜索（federation）的专栏"
@@ -262,12 +263,17 @@ def _federation(r: _Reader, node) -> tuple[Column, ...]:
     for item in node.items:
         values = r.mapping(item, FEDERATION_KEYS, where)
         name, url = (r.text(values, key, FEDERATION_KEYS, where) for key in ("name", "url"))
+        # A relative address must leave this site's folder: whatever lies inside output/ is the build's.
         if url is not None and (not url.endswith("/") or re.search(r"[\s?#]", url) or
-                                not re.match(r"^(https?://[^/\s]+/|\.\./|\./|[^/:]+/)", url)):
+                                not re.match(r"^(https?://[^/\s]+/|(\.\./)+[^./])", url)):
             r.error(values["url"], "E005", f"专栏网址「{url}」不能用",
-                    "写专栏网站的根网址，以 / 结尾：https://www.example.gov.cn/lanshan/，或相对于本站的 ../lanshan/。")
+                    "写专栏网站的根网址，以 / 结尾：https://www.example.gov.cn/lanshan/，或本站旁边的 ../lanshan/。")
+            continue
+        if name in names:
+            r.error(values["name"], "E006", f"联合搜索的专栏「{name}」写了两次，或与本站同名", "每个专栏用不同的名称。")
             continue
         if name and url:
+            names.add(name)
             columns.append(Column(name, url))
     return tuple(columns)
 

@@ -8,6 +8,7 @@ keeps its words.
 """
 from __future__ import annotations
 
+import importlib.metadata
 import os
 import re
 
@@ -24,11 +25,17 @@ CONVERSIONS = {  # OpenCC's configurations: what an editor may write as `traditi
 # Attribute values that are addresses or names a page refers to: converted, they would break.
 _KEEP = frozenset({"href", "src", "srcset", "action", "id", "for", "class", "name", "headers", "aria-controls",
                    "aria-labelledby", "aria-describedby", "data-root", "data-bundle", "data-shards",
-                   "data-postings", "data-pagefind", "xmlns", "rel", "type", "lang", "hreflang", "style"})
+                   "data-postings", "data-pagefind", "data-fallback", "data-fallback-root", "xmlns", "rel", "type", "lang", "hreflang", "style"})
+_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})
+_NO_TRANSLATE = re.compile(r"""(?:^|\s)translate\s*=\s*["']?no["'\s>/]""")
 _TOKEN = re.compile(r"<!--.*?-->|<(/?)([a-zA-Z][\w:-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>", re.S)
 _ATTR = re.compile(r"([\w:-]+)(=\"[^\"]*\")")
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _JOIN = "\ue000"  # a private-use character: OpenCC passes it through, and no phrase spans it
+
+
+def version() -> str:
+    return importlib.metadata.version("opencc")
 
 
 class Converter:
@@ -67,8 +74,11 @@ class Converter:
                 pieces.append(m.group(0))
                 continue
             attrs = m.group(3) or ""
-            if not closing and tag and 'translate="no"' in attrs and not attrs.rstrip().endswith("/"):
-                keep, depth = tag, 1
+            if not closing and tag and _NO_TRANSLATE.search(attrs):
+                if tag not in _VOID and not attrs.rstrip().endswith("/"):
+                    keep, depth = tag, 1
+                pieces.append(m.group(0))  # its own attributes keep their words too
+                continue
             if not closing and tag and _HAN.search(attrs):
                 pieces.append(html[m.start():m.start(3)])  # "<tag"
                 last = 0
@@ -94,7 +104,8 @@ class Converter:
         if not wanted:
             return
         joined = _JOIN.join(pieces[i] for i in wanted)
-        parts = self.text(joined).split(_JOIN) if _JOIN not in joined else None
+        held = any(_JOIN in pieces[i] for i in wanted)
+        parts = None if held else self.text(joined).split(_JOIN)
         if parts is None or len(parts) != len(wanted):  # the page itself holds the joining character
             parts = [self.text(pieces[i]) for i in wanted]
         for i, part in zip(wanted, parts):

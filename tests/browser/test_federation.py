@@ -13,7 +13,8 @@ from measure import axe
 from search_page import search, wait_for_results
 
 ROOT = Path(__file__).resolve().parents[2]
-OTHER = "乙县政务公开专栏"
+OTHER = "乙县政务公开专栏"  # built with its 繁體 copy
+THIRD = "丙地专栏"  # built without one
 ALL = "search/all/"
 
 
@@ -25,7 +26,7 @@ def portal(tmp_path_factory):
     www = tmp / "www"
     config = tmp / "config.yml"
     config.write_text((ROOT / "config.yml").read_text(encoding="utf-8") +
-                      f"federation:\n  - {{name: {OTHER}, url: ../yixian/}}\n"
+                      f"federation:\n  - {{name: {OTHER}, url: ../yixian/}}\n  - {{name: {THIRD}, url: ../bing/}}\n"
                       "  - {name: 尚未建成的专栏, url: ../missing/}\n", encoding="utf-8")
     build(config, ROOT / "content", www / "xxgk")
     other = make_site(tmp / "yixian", {
@@ -34,8 +35,13 @@ def portal(tmp_path_factory):
         "b.md": doc(title="乙县财政预算公开说明", index_no="csj/2024-0000002", date="2024-03-01",
                     body="公开乙县财政预算和决算，接受社会监督。"),
     }, config=CONFIG.replace("name: 测试专栏", f"name: {OTHER}").replace(
-        "https://example.gov.cn/", "https://example.gov.cn/yixian/"))
+        "https://example.gov.cn/", "https://example.gov.cn/yixian/") + "traditional: true\n")
     build(other.config, other.content, www / "yixian")
+    third = make_site(tmp / "bing", {
+        "a.md": doc(title="丙地工作方案", index_no="csj/2024-0000007", body="丙地年度工作方案全文。"),
+    }, config=CONFIG.replace("name: 测试专栏", f"name: {THIRD}").replace(
+        "https://example.gov.cn/", "https://example.gov.cn/bing/"))
+    build(third.config, third.content, www / "bing")
     with serve(www, base="/") as address:
         yield address + "xxgk/"
 
@@ -83,7 +89,8 @@ def test_a_word_only_one_column_holds_and_the_column_filter(page, portal):
 def test_the_portal_page_passes_axe(page, portal):
     search(page, portal, path=ALL, q="政务公开")
     assert axe(page) == []
-    assert page.locator("#f-source option").all_inner_texts() == ["全部专栏", "政务公开示例专栏", OTHER, "尚未建成的专栏"]
+    assert page.locator("#f-source option").all_inner_texts() == ["全部专栏", "政务公开示例专栏", OTHER, THIRD,
+                                                                  "尚未建成的专栏"]
 
 
 def test_pagefind_merges_every_column_when_no_document_holds_the_whole_query(page, portal):
@@ -95,3 +102,23 @@ def test_pagefind_merges_every_column_when_no_document_holds_the_whole_query(pag
     assert "/yixian/doc/csj/2024-0000001/" in [r["path"] for r in found]
     narrowed = search(page, portal, every=True, path=ALL, q="乙县政务公开", source=OTHER)
     assert narrowed and {r["path"].split("/")[1] for r in narrowed} == {"yixian"}
+
+
+def test_choosing_only_a_column_lists_its_documents(page, portal):
+    found = search(page, portal, every=True, path=ALL, source=OTHER)
+    assert sorted(r["path"] for r in found) == ["/yixian/doc/csj/2024-0000001/", "/yixian/doc/csj/2024-0000002/"]
+    assert [r["meta"]["发布日期"] for r in found] == ["2024-03-01", "2024-01-05"]  # newest first
+
+
+def test_the_mirror_searches_each_column_in_its_own_script(page, portal):
+    """On the 繁體 联合搜索 page, a 繁體 query finds the other column's 繁體 copy; a column built
+    without one is searched in 简体 (words written alike in both scripts still find it), and
+    every result opens in the 繁體 copy where there is one."""
+    hant = search(page, portal, every=True, path="zh-hant/" + ALL, q="政務公開工作")
+    assert {r["path"].split("/")[1] for r in hant} == {"xxgk", "yixian"}
+    assert all(r["path"].startswith(("/xxgk/zh-hant/doc/", "/yixian/zh-hant/doc/")) for r in hant), hant
+    assert "乙縣2024年政務公開工作要點" in [r["title"] for r in hant]
+    alike = search(page, portal, every=True, path="zh-hant/" + ALL, q="丙地工作")
+    assert [r["path"] for r in alike] == ["/bing/doc/csj/2024-0000007/"]
+    elder = search(page, portal, every=True, path="elder/" + ALL, q="丙地工作")
+    assert [r["path"] for r in elder] == ["/bing/elder/doc/csj/2024-0000007/"]

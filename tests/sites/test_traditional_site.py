@@ -114,6 +114,18 @@ def test_the_converter_leaves_markup_addresses_and_ids_alone():
                                'data-pagefind-filter="agency[content]">')
 
 
+def test_translate_no_holds_for_its_element_only_and_one_call_converts_a_page():
+    calls = []
+    converter = traditional.Converter(traditional.DEFAULT)
+    convert = converter.text
+    converter.text = lambda text: calls.append(text) or convert(text)
+    html = ('<p><img alt="发" translate="no">发</p><p data-translate="no" title="发">发</p>'
+            '<span translate="no" title="发">发<span>发</span>发</span>发')
+    assert converter.html(html) == ('<p><img alt="发" translate="no">發</p><p data-translate="no" title="發">發</p>'
+                                    '<span translate="no" title="发">发<span>发</span>发</span>發')
+    assert len(calls) == 1  # the page's words in one call: OpenCC's cost is per call
+
+
 def test_off_unless_asked_and_a_wrong_value_is_named(site_root):
     site = make_site(site_root, {"a.md": doc()})
     site.build()

@@ -28,15 +28,16 @@
     var found = [];
     if (select && select.options) {
       Array.prototype.forEach.call(select.options, function (option) {
-        if (option.dataset.postings) found.push(source(option.value, option.dataset));
+        if (option.dataset.root) found.push(source(option.value, option.dataset));
       });
     }
     return found.length ? found : [source("", list.dataset)];
   }
 
   function source(name, data) {
-    return { name: name, root: new URL(data.root, location.href).href, postings: new URL(data.postings, location.href).href,
-             pagefind: new URL(data.pagefind, location.href).href, index: null };
+    var address = function (value) { return value ? new URL(value, location.href).href : null; };
+    return { name: name, root: address(data.root), postings: address(data.postings), pagefind: address(data.pagefind),
+             fallback: address(data.fallback), fallbackRoot: address(data.fallbackRoot), index: null };
   }
 
   function load() {
@@ -58,7 +59,7 @@
               return Promise.all((index.shards || []).map(function (shard) {
                 return pf.mergeIndex(other.pagefind + shard + "/", { baseUrl: other.root });
               }));
-            }, function () { return null; }); // a column that cannot be reached is left out
+            }).catch(function () { return null; }); // a column that cannot be reached is left out
           }));
         }).then(function () { return pf; });
       });
@@ -106,7 +107,7 @@
     var chosen = sources.length > 1 ? state.source : "";
     list.textContent = "";
     more.hidden = true;
-    if (!state.q && !Object.keys(filters).length) {
+    if (!state.q && !Object.keys(filters).length && !chosen) {
       say("输入关键词或选择筛选条件后搜索。");
       return Promise.resolve();
     }
@@ -134,7 +135,16 @@
   function loadPostings(from) {
     if (!from.index) {
       var address = new URL(from.postings);
-      from.index = fetchJson(address.href, "no-cache").then(function (index) {
+      from.index = fetchJson(address.href, "no-cache").catch(function (error) {
+        // On a 繁體 联合搜索 page, a column without a 繁體 copy is searched in 简体.
+        if (!from.fallback) throw error;
+        from.root = from.fallbackRoot;
+        from.postings = from.fallback + "postings/index.json";
+        from.pagefind = from.fallback + "pagefind/";
+        from.fallback = null;
+        address = new URL(from.postings);
+        return fetchJson(address.href, "no-cache");
+      }).then(function (index) {
         index.base = new URL(".", address).href;
         index.number = {};
         index.sections.forEach(function (s, i) { index.number[s[0]] = i; });
@@ -142,6 +152,7 @@
         index.tables = {};
         return index;
       });
+      from.index.catch(function () { from.index = null; }); // tried again by the next search
     }
     return from.index;
   }
@@ -213,6 +224,7 @@
   // matching takes over then). The same however Pagefind's index is cut into shards.
   function match(index, words, filters) {
     var facets = Object.keys(filters).map(function (key) { return key + "=" + filters[key]; });
+    if (!words.length && !facets.length) return Promise.resolve(all(index)); // a column chosen, nothing else
     return lookup(index, words.concat(facets)).then(function (maps) {
       var text = maps.slice(0, words.length);
       var narrowing = maps.slice(words.length);
@@ -231,6 +243,14 @@
       scored.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
       return scored;
     });
+  }
+
+  function all(index) {
+    var found = [];
+    index.sections.forEach(function (section, n) {
+      for (var local = 0; local < section[1]; local++) found.push({ doc: n * 32768 + local, score: 0 });
+    });
+    return found;
   }
 
   // The documents in every one of the maps (document → weight), smallest map first.
@@ -332,7 +352,7 @@
           found.forEach(function (x) { x.from = from; x.index = index; x.order = order; });
           return byDate || !q ? withDates(index, found) : found;
         });
-      }, function (error) {
+      }).catch(function (error) {
         if (searched.length === 1) throw error;
         return null; // on the 联合搜索 page, a column that cannot be reached is left out
       });
