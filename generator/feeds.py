@@ -17,19 +17,20 @@ LATEST = 50  # entries a feed holds: the newest documents of its scope
 NAME = "feed.xml"  # a feed's file name, in the folder of the page it follows
 
 
-def atom(base_url: str, site_name: str, path: str, page: str, title: str, docs, fallback) -> bytes:
-    """The feed at site path `path` for the list page `page`, of the newest of `docs`."""
+def atom(base_url: str, site_name: str, path: str, page: str, title: str, docs, fallback, lang: str = "zh-CN") -> str:
+    """The feed at site path `path` for the list page `page`, of the newest of `docs`; `base_url`
+    is the root of the copy its links lead to (the 繁體 mirror's feeds lead into zh-hant/)."""
     latest = list(docs)[:LATEST]
     updated = _time(latest[0].date if latest else fallback)
     entries = "".join(_entry(base_url, doc) for doc in latest)
     feed_url = base_url + _path(path)
     return (
         '<?xml version="1.0" encoding="utf-8"?>\n'
-        '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="zh-CN">\n'
+        f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="{lang}">\n'
         f"<id>{escape(feed_url)}</id>\n<title>{escape(site_name)} · {escape(title)}</title>\n"
         f"<updated>{updated}</updated>\n<link rel=\"self\" type=\"application/atom+xml\" href={quoteattr(feed_url)}/>\n"
         f"<link rel=\"alternate\" type=\"text/html\" href={quoteattr(base_url + _path(page))}/>\n"
-        f"<author><name>{escape(site_name)}</name></author>\n{entries}</feed>\n").encode("utf-8")
+        f"<author><name>{escape(site_name)}</name></author>\n{entries}</feed>\n")
 
 
 def _entry(base_url: str, doc) -> str:

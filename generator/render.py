@@ -82,8 +82,8 @@ def relative(target: str, current: str) -> str:
 
 ELDER = "elder/"  # the 长者模式 twin of every page lives under this folder
 SHARED = ("static/", "files/", "pagefind/", "postings/")  # assets both modes use
-# What the 繁體 mirror has of its own besides pages: its search index, and scripts whose
-# messages are converted (build.py writes them). Styles, attachments, feeds and data are shared.
+# What the 繁體 mirror has of its own besides pages: its search index, its feeds, and scripts
+# whose messages are converted (build.py writes them). Styles, attachments and data are shared.
 MIRRORED = ("pagefind/", "postings/")
 
 
@@ -114,7 +114,8 @@ def _is_page(target: str) -> bool:
 
 
 def _mirrored(target: str) -> bool:
-    return target.startswith(MIRRORED) or (target.startswith("static/") and target.endswith(".js"))
+    return (target.startswith(MIRRORED) or target.endswith(feeds.NAME)
+            or (target.startswith("static/") and target.endswith(".js")))
 
 
 def qr_svg(address: str) -> str:
@@ -304,13 +305,20 @@ class Renderer:
             yield Page(variant.prefix + path, html.encode("utf-8"), source)
 
     def feed(self, page: str, title: str, docs) -> Job:
-        """The Atom feed of a list page (generator/feeds.py), in the page's folder."""
+        """The Atom feed of a list page (generator/feeds.py), in the page's folder; with
+        `traditional`, the 繁體 mirror's too, whose entries lead into the mirror."""
         latest = tuple(docs[:feeds.LATEST])
         path = page + feeds.NAME
         config = self.site.config
-        return Job(f"feed:{path}", (tuple(self.fingerprint(d) for d in latest), self.newest.isoformat()),
-                   lambda: iter([Page(path, feeds.atom(config.base_url, config.name, path, page, title, latest,
-                                                       self.newest), f"订阅 {title}")]))
+
+        def make() -> Iterator[Page]:
+            atom = feeds.atom(config.base_url, config.name, path, page, title, latest, self.newest)
+            yield Page(path, atom.encode("utf-8"), f"订阅 {title}")
+            if self.converter:
+                atom = feeds.atom(config.base_url + traditional.PREFIX, config.name, path, page, title, latest,
+                                  self.newest, lang=traditional.LANG)
+                yield Page(traditional.PREFIX + path, self.converter.text(atom).encode("utf-8"), f"订阅 {title}")
+        return Job(f"feed:{path}", (tuple(self.fingerprint(d) for d in latest), self.newest.isoformat()), make)
 
     def listing(self, base: str, template: str, source: str, docs, counts: tuple, **context) -> list[Job]:
         """One job per page of a paged list; a page depends on the documents it shows (and the

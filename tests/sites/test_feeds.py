@@ -7,7 +7,7 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from generator import feeds
+from generator import feeds, traditional
 from generator.build import build
 from generator.config import load_config
 from generator.content import load_documents
@@ -15,6 +15,7 @@ from generator.disclosure import publishable
 from generator.errors import Report
 
 ROOT = Path(__file__).resolve().parents[2]
+HANT = traditional.Converter(traditional.DEFAULT)
 
 
 @pytest.fixture(scope="module")
@@ -44,11 +45,16 @@ def test_every_feed_holds_the_newest_published_documents_of_its_scope(site):
     for agency in config.agencies:
         scopes[f"agency/{agency.slug}/feed.xml"] = [d for d in docs if agency.name in [a.name for a in d.agencies]]
     written = {p.relative_to(out).as_posix() for p in out.rglob("feed.xml")}
-    assert written == set(scopes)
+    # The sample builds the 繁體 mirror: each feed again, its entries leading into the mirror.
+    assert written == set(scopes) | {traditional.PREFIX + path for path in scopes}
     for path, scope in scopes.items():
         parsed = read(out / path)
         want = sorted(scope, key=lambda d: d.sort_key)[: feeds.LATEST]
         assert [e.link for e in parsed.entries] == [base + d.url for d in want], path
+        mirror = read(out / traditional.PREFIX / path)
+        assert [e.link for e in mirror.entries] == [base + traditional.PREFIX + d.url for d in want], path
+        assert [e.title for e in mirror.entries] == [HANT.text(d.title) for d in want], path
+        assert mirror.feed.language == traditional.LANG and parsed.feed.language == "zh-CN"
         assert parsed.feed.links[0].href == base + path or any(l.href == base + path for l in parsed.feed.links)
         for entry in parsed.entries:
             assert re.fullmatch(r"\d{4}-\d{2}-\d{2}T00:00:00\+08:00", entry.updated)
@@ -69,3 +75,5 @@ def test_pages_name_their_feed(site):
     assert '<link rel="alternate" type="application/atom+xml" title="订阅本栏目（Atom）" href="feed.xml">' in home
     elder = (out / "elder/index.html").read_text(encoding="utf-8")
     assert 'href="../feed.xml"' in elder  # the 长者模式 twin points at the same feed
+    mirror = (out / traditional.PREFIX / "elder/index.html").read_text(encoding="utf-8")
+    assert 'type="application/atom+xml" title="訂閱本欄目（Atom）" href="../feed.xml"' in mirror  # zh-hant/feed.xml
