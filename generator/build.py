@@ -112,7 +112,7 @@ def _build(config_path: Path, content_dir: Path, output_dir: Path, progress: boo
     try:
         todo, reuse = [], {}
         stored = cache.stored_records()
-        scripts = _scripts(config)
+        scripts = traditional.indexes(config.traditional)
         for i, job in enumerate(jobs):
             previous = state.jobs.get(job.id)
             if _reusable(previous, keys[i], output_dir) and (not job.record or all(
@@ -139,10 +139,11 @@ def _build(config_path: Path, content_dir: Path, output_dir: Path, progress: boo
                 for path, source, *_ in finished[i].files:
                     staging.register(path, source)
                 done_jobs[job.id] = (keys[i], finished[i].files)
+        converter = traditional.Converter(config.traditional) if config.traditional else None
         for rel, path in _static_files(config, theme):
             staging.copy("static/" + rel, path, str(path))
-            if config.traditional and rel.endswith(".js"):  # their messages, for the 繁體 mirror
-                converted = traditional.Converter(config.traditional).text(path.read_text(encoding="utf-8"))
+            if converter and rel.endswith(".js"):  # their messages, for the 繁體 mirror
+                converted = converter.text(path.read_text(encoding="utf-8"))
                 staging.write(traditional.PREFIX + "static/" + rel, converted.encode("utf-8"), str(path))
         if form:
             staging.copy("files/" + config.guide.form, form, str(config.path))
@@ -190,14 +191,6 @@ def _build(config_path: Path, content_dir: Path, output_dir: Path, progress: boo
     cache.save(state)
     cache.prune_records(set(record_keys.values()))
     return result
-
-
-def _scripts(config: Config) -> list[tuple[str, str, str]]:
-    """(folder, record kind, terms kind) of each search index: the site's and the 繁體 mirror's."""
-    found = [("", "html", "terms")]
-    if config.traditional:
-        found.append((traditional.PREFIX, traditional.RECORD, traditional.TERMS))
-    return found
 
 
 class _Indexing:

@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import traditional
 from .errors import Report
 from .yamltree import Map, Scalar, Seq, YamlSyntaxError, load
 
@@ -230,9 +231,10 @@ def load_config(path: Path, report: Report) -> Config | None:
     if build_date is not None and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", build_date):
         r.error(site["build_date"], "E005", f"构建日期「{build_date}」格式不对", "写成 2024-01-05 这样的形式。")
         build_date = None
+    name = r.text(site, "name", SITE_KEYS, "站点配置") or ""
     return Config(
         path=path,
-        name=r.text(site, "name", SITE_KEYS, "站点配置") or "",
+        name=name,
         base_url=base_url.rstrip("/") + "/",
         theme=r.text(site, "theme", SITE_KEYS, "站点配置") or "default",
         page_size=r.number(site, "page_size", "站点配置"),
@@ -247,7 +249,7 @@ def load_config(path: Path, report: Report) -> Config | None:
         categories=categories,
         guide=_guide(r, site.get("guide")),
         traditional=_traditional(r, site),
-        federation=_federation(r, site.get("federation"), r.text(site, "name", SITE_KEYS, "站点配置")),
+        federation=_federation(r, site.get("federation"), name),
     )
 
 
@@ -282,17 +284,16 @@ TRUE, FALSE = ("true", "yes", "on", "是"), ("false", "no", "off", "否")
 
 
 def _traditional(r: _Reader, site: dict) -> str | None:
-    from .traditional import CONVERSIONS, DEFAULT  # noqa: PLC0415 - opencc is loaded only where a mirror is asked for
     raw = r.text(site, "traditional", SITE_KEYS, "站点配置")
     value = (raw or "false").lower()
     if value in FALSE:
         return None
     if value in TRUE:
-        return DEFAULT
-    if value in CONVERSIONS:
+        return traditional.DEFAULT
+    if value in traditional.CONVERSIONS:
         return value
     r.error(site["traditional"], "E005", f"traditional 的值「{raw}」无法识别",
-            "写 true（生成繁体版）或 false；也可以写转换方案：" + "、".join(CONVERSIONS) + "。")
+            "写 true（生成繁体版）或 false；也可以写转换方案：" + "、".join(traditional.CONVERSIONS) + "。")
     return None
 
 

@@ -273,21 +273,20 @@ class Renderer:
         url = path.removesuffix("index.html")
         template_ = self.env.get_template(template)
         config = self.site.config
-        address = (lambda target: quote(self.base_path + target, safe="/.~-_#?=&")) if absolute else None
         for variant in self.variants:
             here = variant.prefix + url
 
-            def link(target: str, here=here, variant=variant) -> str:
+            def to(target: str, here=here) -> str:  # a site path, as this copy of the page links it
+                return quote(self.base_path + target, safe="/.~-_#?=&") if absolute else relative(target, here)
+
+            def link(target: str, variant=variant, to=to) -> str:
                 if target.startswith(("http://", "https://", "mailto:")):
                     return target
                 if _is_page(target):
                     target = variant.prefix + target
                 elif variant.script and _mirrored(target):
                     target = variant.script + target
-                return address(target) if address else relative(target, here)
-
-            def counterpart(prefix: str, here=here) -> str:
-                return address(prefix + url) if address else relative(prefix + url, here)
+                return to(target)
 
             values = {k: v.make(variant, link) if isinstance(v, PerVariant) else v for k, v in context.items()}
             other_script = "" if variant.script else traditional.PREFIX
@@ -295,9 +294,9 @@ class Renderer:
                 site=self.site, config=config, page_url=url, url=link, category_url=category_url,
                 normative=validity.is_normative, holds_rules=self.holds_rules, site_domain=self.domain,
                 canonical=config.base_url + variant.script + url, elder=variant.elder, feed=feed,
-                lang=traditional.LANG if variant.script else "zh-CN", site_root=address("") if address else relative("", here),
-                mode_switch=counterpart(variant.script + ("" if variant.elder else ELDER)),
-                script_switch=counterpart(other_script + (ELDER if variant.elder else "")) if config.traditional else None,
+                lang=traditional.lang(variant.script), site_root=to(""),
+                mode_switch=to(variant.script + ("" if variant.elder else ELDER) + url),
+                script_switch=to(other_script + (ELDER if variant.elder else "") + url) if config.traditional else None,
                 alternates=(("zh-Hans", config.base_url + url), (traditional.LANG, config.base_url + traditional.PREFIX + url))
                 if config.traditional else (), **values)
             if variant.script:
@@ -348,9 +347,7 @@ class Renderer:
         crumbs = self.category_crumbs(doc.category) + [(doc.category.name, category_url(doc.category))]
         source = body_of(doc)
         body = markup.to_html(source) if source.strip() else ""
-        records = self.env.get_template("search_record.html")
-        record = records.render(doc=doc, body=body, lang="zh-CN")
-        mirror = self.converter.html(records.render(doc=doc, body=body, lang=traditional.LANG)) if self.converter else None
+        text = body  # for the search records: the annual tables are not searched
         if doc.annual is not None:
             body = yield from self.annual_report(doc, body)
         base = site.config.base_url
@@ -363,13 +360,13 @@ class Renderer:
                              interpretations=site.interpretations.get(doc.index_no, ()),
                              replaces=site.replaces.get(doc.index_no, ()),
                              apply_url=self.apply_url())
-        yield Page(doc.url + "index.html", record.encode("utf-8"), str(doc.source), private="html")
-        yield Page(doc.url + "terms", postings.document_terms(record), str(doc.source), private="terms")
-        if mirror is not None:
-            yield Page(traditional.PREFIX + doc.url + "index.html", mirror.encode("utf-8"), str(doc.source),
-                       private=traditional.RECORD)
-            yield Page(traditional.PREFIX + doc.url + "terms", postings.document_terms(mirror), str(doc.source),
-                       private=traditional.TERMS)
+        records = self.env.get_template("search_record.html")
+        for script, record_kind, terms_kind in traditional.indexes(site.config.traditional):
+            record = records.render(doc=doc, body=text, lang=traditional.lang(script))
+            if script:
+                record = self.converter.html(record)
+            yield Page(script + doc.url + "index.html", record.encode("utf-8"), str(doc.source), private=record_kind)
+            yield Page(script + doc.url + "terms", postings.document_terms(record), str(doc.source), private=terms_kind)
 
     def annual_report(self, doc: Document, body: str):
         """Yield the report's tables as CSV files; return the body (per copy of the page: the

@@ -14,7 +14,6 @@ import re
 
 PREFIX = "zh-hant/"  # the mirror's folder
 LANG = "zh-Hant"
-RECORD, TERMS = "hant.html", "hant.terms"  # the mirror's search record and terms in the build cache
 DEFAULT = "s2t"
 CONVERSIONS = {  # OpenCC's configurations: what an editor may write as `traditional`
     "s2t": "OpenCC 标准繁体",
@@ -32,6 +31,16 @@ _TOKEN = re.compile(r"<!--.*?-->|<(/?)([a-zA-Z][\w:-]*)((?:[^>\"']|\"[^\"]*\"|'[
 _ATTR = re.compile(r"([\w:-]+)(=\"[^\"]*\")")
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _JOIN = "\ue000"  # a private-use character: OpenCC passes it through, and no phrase spans it
+
+
+def indexes(conversion: str | None) -> list[tuple[str, str, str]]:
+    """(folder, record kind, terms kind) of each search index: the site's and, with a
+    conversion, the mirror's own (its records and terms are kept in the build cache by kind)."""
+    return [("", "html", "terms")] + ([(PREFIX, "hant.html", "hant.terms")] if conversion else [])
+
+
+def lang(script: str) -> str:
+    return LANG if script else "zh-CN"
 
 
 def version() -> str:
@@ -103,10 +112,10 @@ class Converter:
         wanted = [i for i in slots if _HAN.search(pieces[i])]
         if not wanted:
             return
-        joined = _JOIN.join(pieces[i] for i in wanted)
-        held = any(_JOIN in pieces[i] for i in wanted)
-        parts = None if held else self.text(joined).split(_JOIN)
-        if parts is None or len(parts) != len(wanted):  # the page itself holds the joining character
+        parts = None
+        if not any(_JOIN in pieces[i] for i in wanted):  # else the page itself holds the joining character
+            parts = self.text(_JOIN.join(pieces[i] for i in wanted)).split(_JOIN)
+        if parts is None or len(parts) != len(wanted):
             parts = [self.text(pieces[i]) for i in wanted]
         for i, part in zip(wanted, parts):
             pieces[i] = part
