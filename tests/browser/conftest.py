@@ -24,6 +24,15 @@ def browser():
         b.close()
 
 
+@pytest.fixture(scope="module")
+def page(browser):
+    """One tab for a test module's searches and clicks."""
+    context = browser.new_context()
+    p = context.new_page()
+    yield p
+    context.close()
+
+
 @pytest.fixture(scope="session")
 def sample_site(tmp_path_factory):
     """The sample column, built once and served for the session."""

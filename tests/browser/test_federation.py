@@ -46,14 +46,6 @@ def portal(tmp_path_factory):
         yield address + "xxgk/"
 
 
-@pytest.fixture(scope="module")
-def page(browser):
-    context = browser.new_context()
-    p = context.new_page()
-    yield p
-    context.close()
-
-
 def test_one_query_finds_documents_of_both_columns(page, portal):
     found = search(page, portal, every=True, path=ALL, q="政务公开工作")
     columns = {r["path"].split("/")[1] for r in found}

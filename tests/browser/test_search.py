@@ -18,14 +18,6 @@ QUERIES = yaml.safe_load((ROOT / "tests/search/queries.yml").read_text(encoding=
 AXE = ROOT / "node_modules/axe-core/axe.min.js"
 
 
-@pytest.fixture(scope="module")
-def page(browser):
-    context = browser.new_context()
-    p = context.new_page()
-    yield p
-    context.close()
-
-
 @pytest.mark.parametrize("case", QUERIES, ids=[f"{c['site']}:{c['q']}" for c in QUERIES])
 def test_query_set(request, page, case):
     site = request.getfixturevalue(case["site"] + "_site")

@@ -10,14 +10,6 @@ from search_page import search, wait_for_results
 HANT = traditional.Converter(traditional.DEFAULT)
 
 
-@pytest.fixture(scope="module")
-def page(browser):
-    context = browser.new_context()
-    p = context.new_page()
-    yield p
-    context.close()
-
-
 @pytest.mark.parametrize("path", ["doc/lanshanqufczzf/2021-0000679/", "elder/doc/lanshanqufczzf/2021-0000679/",
                                   "fdzdgknr/ghjh/", "agency/fczzf/", ""])
 def test_the_switch_lands_on_the_same_page_both_ways(page, sample_site, path):

@@ -281,9 +281,8 @@
 
   // Each found document with its date (yyyymmdd as a number), to order by.
   function withDates(index, found) {
-    var docs = found.map(function (x) { return x.doc; });
     var sections = {};
-    docs.forEach(function (doc) { sections[Math.floor(doc / 32768)] = true; });
+    found.forEach(function (x) { sections[Math.floor(x.doc / 32768)] = true; });
     var numbers = Object.keys(sections).map(Number);
     return Promise.all(numbers.map(function (n) { return dates(index, n); })).then(function (loaded) {
       var byNumber = {};
