@@ -272,7 +272,8 @@ def _federation(r: _Reader, node, own_name: str | None) -> tuple[Column, ...]:
                     "写专栏网站的根网址，以 / 结尾：https://www.example.gov.cn/lanshan/，或本站旁边的 ../lanshan/。")
             continue
         if name in names:
-            r.error(values["name"], "E006", f"联合搜索的专栏「{name}」写了两次，或与本站同名", "每个专栏用不同的名称。")
+            what = "与本站同名" if name == own_name else "写了两次"
+            r.error(values["name"], "E006", f"联合搜索的专栏「{name}」{what}", "每个专栏用不同的名称，也不要与本站同名。")
             continue
         if name and url:
             names.add(name)

@@ -69,6 +69,7 @@ def assert_gate_holds(site) -> None:
     assert any(path.startswith("zh-hant/postings/") for path in seen_in)
     assert any(path.startswith("zh-hant/pagefind/") and "/fragment/" in path for path in seen_in)
     assert "zh-hant/doc/csj/2024-0000001/index.html" in seen_in
+    assert "zh-hant/feed.xml" in leaks(site.output, ["公開的文件"])["公開的文件"]  # the mirror's own feed
     assert "sitemap.xml" in leaks(site.output, ["doc/csj/2024-0000001/"])["doc/csj/2024-0000001/"]
     seen = leaks(site.output, ["公开的文件", "csj/2024-0000003"])
     assert {"feed.xml", "catalogue.json", "catalogue.csv"} <= set(seen["公开的文件"])

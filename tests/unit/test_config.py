@@ -68,3 +68,24 @@ def test_guide_form_must_exist(site_root):
     assert site.build_fails() == [
         "site/config.yml:1:1: 错误[E011]: 找不到政府信息公开申请表「表.rtf」\n"
         "  提示：guide 的 form 写申请表文件相对于 content/ 的路径，文件要放在 content/ 内。"]
+
+
+def test_traditional_and_federation_problems_word_for_word(site_root):
+    base = ("name: 测试\nbase_url: https://x.gov.cn/\nagencies:\n  - {name: 甲局, slug: a}\n"
+            "categories:\n  - {name: 目录, slug: ml}\n")
+    assert problems(site_root, base + "traditional: 繁体\n") == [
+        "site/config.yml:7:14: 错误[E005]: traditional 的值「繁体」无法识别\n"
+        "  提示：写 true（生成繁体版）或 false；也可以写转换方案：s2t、s2tw、s2twp、s2hk。"]
+    assert problems(site_root, base + "federation: ../lanshan/\n") == [
+        "site/config.yml:7:13: 错误[E005]: federation 应当是专栏列表\n"
+        "  提示：每个专栏一行，例如「- {name: 兰山区, url: ../lanshan/}」。"]
+    columns = ("federation:\n  - {name: 乙县, url: yixian.gov.cn}\n  - {name: 丁县}\n"
+               "  - {name: 己县, url: ../jixian/}\n  - {name: 己县, url: ../j2/}\n  - {name: 测试, url: ../self/}\n")
+    assert problems(site_root, base + columns) == [
+        "site/config.yml:8:21: 错误[E005]: 专栏网址「yixian.gov.cn」不能用\n"
+        "  提示：写专栏网站的根网址，以 / 结尾：https://www.example.gov.cn/lanshan/，或本站旁边的 ../lanshan/。",
+        "site/config.yml:9:5: 错误[E004]: 联合搜索（federation）的专栏缺少必填的键「url」\n"
+        "  提示：url：专栏网站的根网址，以 / 结尾：完整网址（https://…/，对方须允许跨域读取），或相对于本站根网址的路径（../lanshan/）。",
+        "site/config.yml:11:12: 错误[E006]: 联合搜索的专栏「己县」写了两次\n  提示：每个专栏用不同的名称，也不要与本站同名。",
+        "site/config.yml:12:12: 错误[E006]: 联合搜索的专栏「测试」与本站同名\n  提示：每个专栏用不同的名称，也不要与本站同名。",
+    ]
