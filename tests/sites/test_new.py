@@ -35,9 +35,10 @@ def test_new_twice_gives_consecutive_index_numbers_and_the_files_build(site_root
     assert [p.relative_to(site.content).as_posix() for p in created] == [
         "法定主动公开内容/规划计划/0000123-2024-0000001.md", "法定主动公开内容/规划计划/0000123-2024-0000002.md"]
     text = created[1].read_text(encoding="utf-8")
-    assert "索引号: 0000123/2024-0000002\n" in text and "发布日期: 2024-03-02\n" in text
+    assert '标题: "第二篇"\n' in text and '索引号: "0000123/2024-0000002"\n' in text and "发布日期: 2024-03-02\n" in text
     assert "公开方式: 主动公开\n" in text and "有效性: 有效\n" in text and "# 公开方式：" in text
     assert first.stdout.startswith("已创建 ")
+    assert first.stdout.endswith("（索引号: 0000123/2024-0000001）。打开它，写上正文，然后运行 make。\n")
     result = site.build()
     assert result.documents == 2 and result.report.errors == []
 
