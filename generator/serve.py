@@ -1,5 +1,9 @@
 """`gongkai serve`: build, serve on 127.0.0.1, rebuild on change, reload the open page.
 
+It answers only requests addressed to this machine by name (Host 127.0.0.1, localhost or [::1]):
+a web page elsewhere can point its own name at 127.0.0.1 (DNS rebinding), and would otherwise
+read the preview and its build messages.
+
 The server reads output/ at request time, and a build swaps output/ in one step, so a half-built
 site is never served; after a failed build the last good site stays, and the page shows the
 same coded messages as the terminal.
@@ -20,6 +24,7 @@ from .build import THEMES, build
 from .errors import BuildFailed
 
 RELOAD_PATH = "/__gongkai/"
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "[::1]")  # the Host names served, with or without the port
 DEBOUNCE = 0.3  # seconds of quiet after the last change before rebuilding: editors save in bursts
 
 # Polls the build state; reloads on a new build, shows the messages of a failed one.
@@ -84,7 +89,13 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):
         pass
 
+    def do_HEAD(self):
+        if self._addressed_here():
+            super().do_HEAD()
+
     def do_GET(self):
+        if not self._addressed_here():
+            return
         if self.path.startswith(RELOAD_PATH):
             return self._own()
         path = Path(self.translate_path(self.path))
@@ -94,6 +105,21 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
             body = page.read_bytes().replace(b"</body>", script + b"</body>", 1)
             return self._send(200, "text/html; charset=utf-8", body)
         return super().do_GET()
+
+    def _addressed_here(self) -> bool:
+        """Whether the Host header names this machine; if not, the request is refused (403)."""
+        if is_local_host(self.headers.get("Host"), self.server.server_address[1]):
+            return True
+        port = self.server.server_address[1]
+        body = f"只接受本机地址的访问：请用 http://127.0.0.1:{port}/ 打开预览。\n".encode()
+        self.send_response(403)
+        self.send_header("Content-Type", "text/plain; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+        return False
 
     def _own(self):
         if self.path.startswith(RELOAD_PATH + "state"):
@@ -108,6 +134,12 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
         self.wfile.write(body)
+
+
+def is_local_host(host: str | None, port: int) -> bool:
+    """Whether a Host header names this machine: one of LOCAL_HOSTS, alone or with this port."""
+    name = (host or "").strip().lower()
+    return name in LOCAL_HOSTS or name in {f"{local}:{port}" for local in LOCAL_HOSTS}
 
 
 class _Changes(FileSystemEventHandler):
