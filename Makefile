@@ -8,7 +8,7 @@ CONTENT ?= content
 OUTPUT ?= output
 PORT   ?= 8000
 
-.PHONY: all build serve check new test bench screenshots clean chromium
+.PHONY: all build serve check new test bench fuzz screenshots clean chromium nginx nginx-conf
 
 all: build
 
@@ -64,8 +64,28 @@ node_modules/.package-lock.json: package-lock.json
 	fi
 	npm ci --no-audit --no-fund --loglevel=error
 
-test: $(VENV)/.installed-test chromium node_modules/.package-lock.json
+# The deployment test (tests/sites/test_nginx.py) runs Debian's nginx on a loopback port: installed here
+# when missing and we are root; the service Debian starts after installing is stopped (the test needs only the program).
+nginx:
+	@if command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ]; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+	  echo "安装部署配置测试所需的 nginx (apt-get)…"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nginx-light >/dev/null; \
+	  { systemctl disable --now nginx || invoke-rc.d nginx stop; } >/dev/null 2>&1 || true; \
+	else \
+	  echo "部署配置测试需要 nginx（没有时跳过该测试）：sudo apt-get install nginx-light" >&2; \
+	fi
+
+# The nginx configuration for output/: deploy/nginx.conf beside config.yml (SERVER_ROOT=… for the server's path).
+nginx-conf: $(VENV)/.installed
+	$(VENV)/bin/gongkai nginx --config $(CONFIG) --output $(OUTPUT) $(if $(SERVER_ROOT),--root $(SERVER_ROOT))
+
+test: $(VENV)/.installed-test chromium nginx node_modules/.package-lock.json
 	$(PY) -m pytest
+
+# The fuzz suite run long (CI runs it with a few examples, derandomised): arbitrary front matter and bodies.
+fuzz: $(VENV)/.installed-test
+	CI= GONGKAI_FUZZ_EXAMPLES=1000 $(PY) -m pytest tests/sites/test_fuzz.py -p no:cacheprovider
 
 # Screenshots for a reviewer: home and document, standard and 长者模式, 1280 and 375 px.
 screenshots: $(VENV)/.installed-test chromium
@@ -77,4 +97,4 @@ bench: $(VENV)/.installed-bench chromium
 	$(PY) bench/build_bench.py
 
 clean:
-	rm -rf $(OUTPUT) .gongkai-cache screenshots .$(notdir $(OUTPUT)).staging-* $(VENV) node_modules *.egg-info .pytest_cache .hypothesis
+	rm -rf $(OUTPUT) .gongkai-cache deploy/nginx.conf screenshots .$(notdir $(OUTPUT)).staging-* $(VENV) node_modules *.egg-info .pytest_cache .hypothesis

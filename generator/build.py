@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import hashlib
 import os
 import resource
 import shutil
+import stat
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -16,11 +18,11 @@ import jinja2
 from tqdm import tqdm
 
 from . import checks, disclosure, lint, markup, new, postings, search, traditional, workers
-from .cache import Cache, State, generator_hash
+from .cache import FOLDER as cache_folder, Cache, State, generator_hash
 from .config import Config, load_config
-from .content import load_documents
+from .content import MARKDOWN_SUFFIXES, load_documents, private_files
 from .errors import BuildFailed, Report
-from .output import DoubleWrite, Staging
+from .output import DoubleWrite, Staging, overlaps, sweep
 from .render import Renderer, environment
 from .site import build_site
 
@@ -71,19 +73,62 @@ def build(config_path: Path, content_dir: Path, output_dir: Path, progress: bool
 
     What the last build made is reused where its inputs did not change (generator/cache.py).
     With progress, a bar on the terminal for builds that take longer than a second."""
-    with Cache(output_dir).lock():
-        return _build(config_path, content_dir, output_dir, progress, processes)
+    report = Report()
+    sources = config_path.resolve().parent
+    # Before anything is touched: a build replaces output/ whole, so it must hold nothing else.
+    _refuse_overlap(output_dir, [(content_dir, "内容目录", False), (sources, "config.yml 所在的目录", True),
+                                 (sources / cache_folder, "构建缓存", False)], config_path, report)
+    if report.errors:
+        raise BuildFailed(report)
+    cache = Cache(output_dir, sources)
+    try:
+        with cache.lock():
+            sweep(output_dir)
+            return _build(config_path, content_dir, output_dir, progress, processes, cache, report)
+    except OSError as exc:
+        raise BuildFailed(_fault(exc, output_dir)) from None
 
 
-def _build(config_path: Path, content_dir: Path, output_dir: Path, progress: bool, processes: int | None) -> BuildResult:
+def _refuse_overlap(output_dir: Path, folders: list[tuple[Path, str, bool]], config_path: Path, report: Report) -> None:
+    for folder, label, inside_allowed in folders:
+        if overlaps(output_dir, folder, inside_allowed):
+            report.add(config_path, 1, 1, "E012", f"输出目录「{output_dir}」与{label}「{folder}」重叠",
+                       "构建会整个替换输出目录，里面不能有内容、配置、模板或缓存：换一个输出目录，例如 output/。")
+
+
+def _fault(exc: OSError, output_dir: Path) -> Report:
+    """A file system refusal (full disk, no permission, read-only) as an editor's message."""
+    report = Report()
+    where = exc.filename or output_dir
+    hint = _FAULT_HINTS.get(exc.errno, "检查这个文件或目录是否存在，运行构建的用户能否读写它。")
+    report.add(where, 1, 1, "E013", f"读写文件失败：{exc.strerror or exc}", hint)
+    return report
+
+
+_FAULT_HINTS = {
+    errno.ENOSPC: "磁盘已满：清理磁盘空间后重新构建。",
+    errno.EDQUOT: "磁盘配额已用完：清理空间后重新构建。",
+    errno.EACCES: "没有权限：检查这个文件或目录的权限，运行构建的用户要能读写它。",
+    errno.EPERM: "不允许修改：检查这个文件或目录的权限，以及是否被设为不可修改（chattr +i）。",
+    errno.EROFS: "文件系统是只读的：换一个可以写入的输出目录。",
+    errno.ENAMETOOLONG: "文件名太长：缩短文件名或索引号。",
+    errno.ELOOP: "链接指向自己（循环链接）：删除或改正这个链接。",
+}
+
+
+def _build(config_path: Path, content_dir: Path, output_dir: Path, progress: bool, processes: int | None,
+           cache: Cache, report: Report) -> BuildResult:
     started = time.perf_counter()
     clock = _Stages()
-    report = Report()
     processes = processes or os.cpu_count() or 1
-    cache = Cache(output_dir)
     generator = generator_hash()
     config, theme = _settings(config_path, report)
     if config is None:
+        raise BuildFailed(report)
+    _refuse_overlap(output_dir, [(theme, "主题目录", False), (config.root / "templates", "站点模板目录", False),
+                                 (config.root / "static", "站点静态文件目录", False)], config_path, report)
+    statics = _static_files(config, theme, report)
+    if report.errors:
         raise BuildFailed(report)
     last = cache.last(generator)
     inputs = _Inputs(config, theme, content_dir, last[2] if last else {})
@@ -106,7 +151,8 @@ def _build(config_path: Path, content_dir: Path, output_dir: Path, progress: boo
     clock.done("整理")
 
     # The site before last becomes the staging folder (output.Staging).
-    staging = Staging(output_dir, recycle=cache.previous if output_dir.is_dir() else None)
+    keep = cache.previous if cache.recyclable() else None
+    staging = Staging(output_dir, recycle=keep if output_dir.is_dir() else None)
     done_jobs, done_shards = {}, {}
     indexing = None
     try:
@@ -140,7 +186,7 @@ def _build(config_path: Path, content_dir: Path, output_dir: Path, progress: boo
                     staging.register(path, source)
                 done_jobs[job.id] = (keys[i], finished[i].files)
         converter = traditional.Converter(config.traditional) if config.traditional else None
-        for rel, path in _static_files(config, theme):
+        for rel, path in statics:
             staging.copy("static/" + rel, path, str(path))
             if converter and rel.endswith(".js"):  # their messages, for the 繁體 mirror
                 converted = converter.text(path.read_text(encoding="utf-8"))
@@ -156,12 +202,21 @@ def _build(config_path: Path, content_dir: Path, output_dir: Path, progress: boo
         clock.done("建立索引")
         staging.prune()
         cache.forget()
-        staging.commit(keep=cache.previous)
+        untidy = staging.commit(keep)
         clock.done("替换输出")
     except DoubleWrite as exc:
         _abandon(indexing, staging)
         report.add(exc.second, 1, 1, "E119", f"生成的文件 {exc.path} 与 {report.display(exc.first)} 生成的文件重名",
                    "两个来源不能生成同一个网址：修改其中一个的索引号或目录 slug。")
+        raise BuildFailed(report) from None
+    except workers.WriteFailed as exc:
+        _abandon(indexing, staging)
+        if exc.errno in (errno.EISDIR, errno.ENOTDIR, errno.EEXIST):
+            report.add(exc.source, 1, 1, "E119", f"生成的文件 {exc.path} 与另一个来源生成的文件或目录重名",
+                       "两个来源不能生成同一个网址：修改其中一个的索引号或目录 slug。")
+        else:
+            report.add(exc.source or output_dir, 1, 1, "E013", f"写入 {exc.path} 失败：{exc.reason}",
+                       _FAULT_HINTS.get(exc.errno, "检查输出目录所在磁盘的空间和权限。"))
         raise BuildFailed(report) from None
     except workers.RenderFailed as exc:
         _abandon(indexing, staging)
@@ -188,8 +243,15 @@ def _build(config_path: Path, content_dir: Path, output_dir: Path, progress: boo
     state.summary = {"documents": result.documents, "by_mode": by_mode, "pages": pages, "files": result.files,
                      "index": index, "warnings": [(os.path.abspath(p.path), p.line, p.col, p.code, p.message, p.hint)
                                                   for p in report.warnings]}
-    cache.save(state)
-    cache.prune_records(set(record_keys.values()))
+    # The new site is published: from here on nothing may fail the build, it can only be slower next time.
+    try:
+        cache.save(state)
+        cache.prune_records(set(record_keys.values()))
+    except OSError as exc:
+        untidy.append(f"{exc.filename or cache.root}: {exc.strerror}")
+    for problem in untidy:
+        report.warn(cache.root, 1, 1, "W215", f"网站已更新，但构建缓存或上一版网站没能整理：{problem}",
+                    "下一次构建会完整重新生成并再次清理；检查这个目录的权限和磁盘空间。")
     return result
 
 
@@ -203,10 +265,8 @@ class _Indexing:
         self.shards, self.state, self.staging, self.output_dir = shards, state, staging, output_dir
         self.cache, self.record_keys, self.scripts = cache, record_keys, scripts
         self.pages = len(record_keys)
-        self.scratch = staging.root / search.RECORDS
         self.todo, self.keys = [], {}
         self.kept: set[str] = set()  # the postings sections this build uses, of every script
-        shutil.rmtree(self.scratch, ignore_errors=True)  # left by a build that failed
         for script, kind, _terms in scripts:
             for number, (name, docs) in enumerate(shards.items()):
                 records = [(doc.url, record_keys[doc.url]) for doc in docs]
@@ -214,16 +274,12 @@ class _Indexing:
                 self.keys[shard] = search.shard_key(f"{kind}|{name}", number == 0, records)
                 if _reusable(state.shards.get(shard), self.keys[shard], output_dir):
                     continue
-                for url, record in records:
-                    target = self.scratch / shard / url / "index.html"
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    os.link(cache.record(record, kind), target)
                 shutil.rmtree(self.bundle(script) / name, ignore_errors=True)  # Pagefind writes some names in place
-                self.todo.append((script, name, len(docs), number == 0))
+                files = [(url, cache.record(record, kind)) for url, record in records]
+                self.todo.append((script, name, files, number == 0))
         self.pool = ThreadPoolExecutor(max_workers=processes)
-        self.running = [self.pool.submit(search.build_shard, self.scratch / (script + name),
-                                         self.bundle(script) / name, count, primary)
-                        for script, name, count, primary in self.todo]
+        self.running = [self.pool.submit(search.build_shard, files, self.bundle(script) / name, len(files), primary)
+                        for script, name, files, primary in self.todo]
 
     def bundle(self, script: str) -> Path:
         return self.staging.root / script / search.BUNDLE
@@ -232,8 +288,7 @@ class _Indexing:
         sections = {script: self.sections(script, terms, documents) for script, _kind, terms in self.scripts}
         self.cache.prune_sections(self.kept)
         self.wait()
-        shutil.rmtree(self.scratch, ignore_errors=True)
-        rebuilt = {script + name for script, name, _count, _primary in self.todo}
+        rebuilt = {script + name for script, name, _files, _primary in self.todo}
         sizes = []
         for script, _kind, _terms in self.scripts:
             for name in self.shards:
@@ -390,6 +445,8 @@ def _tree_hash(roots: list[Path], digests: dict[str, str], known: dict, stats: d
                 digest.update(path.encode("utf-8", "surrogateescape") + b"\0")
                 try:
                     st = os.stat(path)
+                    if not stat.S_ISREG(st.st_mode):  # a named pipe would block here for ever
+                        raise OSError("not a regular file")
                     seen = (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)  # ctime: no tool sets it
                     before = known.get(path)
                     if before is not None and before[:4] == seen:
@@ -449,20 +506,33 @@ def _settings(config_path: Path, report: Report) -> tuple[Config, Path] | tuple[
     theme = _theme_dir(config, report) if config else None
     if config is None or report.errors:
         return None, None
+    try:
+        build_date(config)
+    except ValueError:
+        report.add(config.path, 1, 1, "E016", f"环境变量 SOURCE_DATE_EPOCH「{os.environ['SOURCE_DATE_EPOCH'][:40]}」不是有效的时间",
+                   "SOURCE_DATE_EPOCH 写 1970 年以来的秒数（例如 1735689600 是 2025-01-01），或者不设置它。")
+        return None, None
     return config, theme
 
 
 def _content(config: Config, content_dir: Path, report: Report, cache: dict | None = None,
              digests: dict | None = None) -> tuple[list, Path | None]:
     """Documents and the guide's form (see load_documents for cache and digests)."""
-    return load_documents(config, content_dir, report, cache, digests), _guide_form(config, content_dir, report)
+    documents = load_documents(config, content_dir, report, cache, digests)
+    return documents, _guide_form(config, content_dir, report, documents)
 
 
 def build_date(config: Config) -> dt.date:
-    """SOURCE_DATE_EPOCH, else config's build_date, else today in China: never a clock inside templates."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone(dt.timedelta(hours=8))).date()
+    """SOURCE_DATE_EPOCH, else config's build_date, else today in China: never a clock inside templates.
+    Raises ValueError for a SOURCE_DATE_EPOCH that names no day (checked in _settings)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        if not epoch.isascii() or not epoch.isdigit() or len(epoch) > 12:
+            raise ValueError(epoch)
+        try:
+            return dt.datetime.fromtimestamp(int(epoch), dt.timezone(dt.timedelta(hours=8))).date()
+        except (OverflowError, OSError) as exc:
+            raise ValueError(epoch) from exc
     if config.build_date:
         return dt.date.fromisoformat(config.build_date)
     return today()
@@ -473,14 +543,24 @@ def today() -> dt.date:
     return dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date()
 
 
-def _guide_form(config: Config, content_dir: Path, report: Report) -> Path | None:
+def _guide_form(config: Config, content_dir: Path, report: Report, documents: list) -> Path | None:
     """The application form the guide offers for download, checked like an attachment."""
     if not (config.guide and config.guide.form):
         return None
     form = (content_dir / config.guide.form).resolve()
-    if not form.is_relative_to(content_dir.resolve()) or not form.is_file():
+    inside = form.relative_to(content_dir.resolve()).parts if form.is_relative_to(content_dir.resolve()) else None
+    if inside is None or not form.is_file():
         report.add(config.path, 1, 1, "E011", f"找不到政府信息公开申请表「{config.guide.form}」",
                    "guide 的 form 写申请表文件相对于 content/ 的路径，文件要放在 content/ 内。")
+        return None
+    if form.suffix.lower() in MARKDOWN_SUFFIXES or any(part.startswith(".") for part in inside):
+        report.add(config.path, 1, 1, "E127", f"「{config.guide.form}」不能作为申请表下载：它是文档的源文件或隐藏文件",
+                   "form 写申请表文件（Word、PDF 等）的路径。")
+        return None
+    withheld = private_files(documents).get(form)
+    if withheld is not None:
+        report.add(config.path, 1, 1, "E128", f"申请表「{config.guide.form}」也是 {report.display(withheld.source)} 的附件，而那篇文件{withheld.mode}",
+                   "申请表要单独存一份，不要与不公开文件的附件共用。")
         return None
     return form
 
@@ -507,12 +587,25 @@ def _theme_dir(config: Config, report: Report) -> Path | None:
     return None
 
 
-def _static_files(config: Config, theme: Path) -> list[tuple[str, Path]]:
-    """The theme's static/ files, overridden file by file by the site's own static/."""
+def _static_files(config: Config, theme: Path, report: Report) -> list[tuple[str, Path]]:
+    """The theme's static/ files, overridden file by file by the site's own static/. A link is
+    followed only where it stays inside the project or the theme: nothing else on the machine
+    (/etc/passwd, a key) is ever published through one."""
     files: dict[str, Path] = {}
+    allowed = (config.root.resolve(), theme.resolve())
     for base in (theme / "static", config.root / "static"):
-        if base.is_dir():
-            for path in sorted(base.rglob("*")):
-                if path.is_file():
-                    files[path.relative_to(base).as_posix()] = path
+        for folder, dirs, names in os.walk(base):  # links to folders are not entered
+            dirs.sort()
+            for name in sorted(names):
+                path = Path(folder) / name
+                try:
+                    target = path.resolve(strict=True)
+                    regular = stat.S_ISREG(os.stat(target).st_mode)
+                except (OSError, RuntimeError):
+                    target, regular = None, False
+                if target is None or not any(target.is_relative_to(root) for root in allowed) or not regular:
+                    report.add(path, 1, 1, "E015", "静态文件是指向项目以外的链接、损坏的链接，或者不是普通文件",
+                               "把文件本身放进 static/；不要用链接引用项目以外的文件。")
+                    continue
+                files[path.relative_to(base).as_posix()] = target
     return sorted(files.items())

@@ -1,24 +1,28 @@
-"""The build cache beside output/: what the last build read and wrote, so that the next build
-parses, renders and indexes again only what changed.
+"""The build cache: what the last build read and wrote, so that the next build parses, renders
+and indexes again only what changed.
 
-It lives in `.gongkai-cache/<output folder name>/` next to the output folder, never inside it
-(nothing in it is published). Deleting it is always safe: the next build is a full one. A cache
-that cannot be read back exactly (truncated, edited, written by another Gongkai) is noticed
-through its checksum and ignored.
+It lives with the sources, in `.gongkai-cache/<output folder name>-<hash of its path>/` beside
+config.yml, never in or beside the published folder: it holds the titles and summaries of
+withheld documents (their search records) and the site before last, and a web server serves
+whatever lies under its root. Deleting it is always safe: the next build is a full one. It is
+written as data (generator/stored.py), never as pickle, so a file swapped in by someone else
+can at worst make a build start afresh. A cache that cannot be read back exactly (truncated,
+edited, written by another Gongkai) is noticed through its checksum and ignored.
 """
 from __future__ import annotations
 
 import fcntl
 import hashlib
 import os
-import pickle
 import subprocess
 import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-FORMAT = 3  # bump when State changes shape
+from . import stored
+
+FORMAT = 4  # bump when State changes shape
 _MAGIC = b"gongkai-build-cache\n"
 GENERATOR = Path(__file__).resolve().parent
 
@@ -36,9 +40,15 @@ class State:
     site: frozenset | None = None  # every file of the site the last build made (None: not known)
 
 
-def location(output: Path) -> Path:
+FOLDER = ".gongkai-cache"
+
+
+def location(output: Path, sources: Path) -> Path:
+    """The cache of the site built into `output` from the sources in `sources` (config.yml's
+    folder). Two output folders of one name each get their own."""
     output = output.resolve()
-    return output.parent / ".gongkai-cache" / output.name
+    tag = hashlib.sha256(os.fsencode(output)).hexdigest()[:12]
+    return sources.resolve() / FOLDER / f"{output.name}-{tag}"
 
 
 def generator_hash() -> str:
@@ -49,12 +59,21 @@ def generator_hash() -> str:
 
 
 class Cache:
-    def __init__(self, output: Path):
-        self.root = location(output)
+    def __init__(self, output: Path, sources: Path):
+        self.root = location(output, sources)
         self.records = self.root / "records"  # search records by render key: content-addressed
         self.sections = self.root / "postings"  # each postings section's bucket parts, by section key
         self.previous = self.root / "previous"  # the site before the current one: the next staging folder
+        self.output = output.resolve()
         self.damaged = False  # a cache was there but could not be trusted
+
+    def recyclable(self) -> bool:
+        """Whether the site before last can be kept here and recycled: only on the output
+        folder's own file system, where moving a folder is a rename."""
+        try:
+            return os.stat(self.root.parent).st_dev == os.stat(self.output.parent).st_dev
+        except OSError:
+            return False
 
     @contextmanager
     def lock(self):
@@ -90,7 +109,7 @@ class Cache:
         try:
             if head != _MAGIC or hashlib.sha256(payload).digest() != checksum:
                 raise ValueError("checksum")
-            version, value = pickle.loads(payload)
+            version, value = stored.loads(payload)
             if version != FORMAT:
                 raise ValueError("format")
             return value
@@ -104,7 +123,7 @@ class Cache:
         self._write("last", (state.generator, state.fingerprint, state.summary, state.stats))
 
     def _write(self, name: str, value) -> None:
-        payload = pickle.dumps((FORMAT, value), protocol=pickle.HIGHEST_PROTOCOL)
+        payload = stored.dumps((FORMAT, value))
         fd, tmp = tempfile.mkstemp(prefix=f".{name}-", dir=self.root)
         with os.fdopen(fd, "wb") as out:
             out.write(_MAGIC + hashlib.sha256(payload).digest() + payload)
@@ -135,9 +154,9 @@ class Cache:
 
     def section(self, key: str) -> dict | None:
         try:
-            with open(self.sections / f"{key}.pickle", "rb") as f:
-                parts = pickle.load(f)
-        except Exception:  # noqa: BLE001 - missing or unreadable: the section is built again
+            with open(self.sections / f"{key}.cbor", "rb") as f:
+                parts = stored.loads(f.read())
+        except (OSError, stored.Unreadable):  # missing or unreadable: the section is built again
             return None
         return parts if isinstance(parts, dict) else None
 
@@ -145,8 +164,8 @@ class Cache:
         self.sections.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".section-", dir=self.sections)
         with os.fdopen(fd, "wb") as out:
-            pickle.dump(parts, out, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, self.sections / f"{key}.pickle")
+            out.write(stored.dumps(parts))
+        os.replace(tmp, self.sections / f"{key}.cbor")
 
     def prune_sections(self, keep: set[str]) -> None:
         if self.sections.is_dir():

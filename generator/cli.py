@@ -41,7 +41,38 @@ def main(argv: list[str] | None = None) -> int:
     imp.add_argument("--map", type=Path, required=True, help="映射文件（YAML），说明哪一列对应哪个字段")
     imp.add_argument("--config", type=Path, default=Path("config.yml"), help="站点配置文件（默认 config.yml）")
     imp.add_argument("--content", type=Path, default=Path("content"), help="内容目录（默认 content/）")
+    nginx = commands.add_parser("nginx", help="写出部署用的 nginx 配置 deploy/nginx.conf（不在 output/ 中）")
+    nginx.add_argument("--config", type=Path, default=Path("config.yml"), help="站点配置文件（默认 config.yml）")
+    nginx.add_argument("--output", type=Path, default=Path("output"), help="生成的网站所在目录（默认 output/）")
+    nginx.add_argument("--root", type=Path, help="网站服务器上网站所在的目录（默认 --output 的绝对路径）")
     args = parser.parse_args(argv)
+    try:
+        return _run(args)
+    except KeyboardInterrupt:
+        print("已中断。", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: editors never see a traceback
+        return _internal_error(args, exc)
+
+
+def _internal_error(args, exc: Exception) -> int:
+    """An error Gongkai did not foresee: a coded message, and the details in a file for whoever maintains it."""
+    import tempfile
+    import traceback
+    details = "".join(traceback.format_exception(exc))
+    try:
+        fd, path = tempfile.mkstemp(prefix="gongkai-error-", suffix=".txt")
+        with open(fd, "w", encoding="utf-8") as out:
+            out.write(details)
+    except OSError:
+        path = "（无法保存）"
+    print(f"{getattr(args, 'config', 'config.yml')}:1:1: 错误[E014]: Gongkai 内部错误（{type(exc).__name__}），"
+          f"{getattr(args, 'output', 'output')}/ 保持不变\n"
+          f"  提示：请把这条信息和错误详情文件 {path} 发给网站管理员。", file=sys.stderr)
+    return 1
+
+
+def _run(args) -> int:
 
     if args.command == "import":
         return run_import(args)
@@ -49,6 +80,8 @@ def main(argv: list[str] | None = None) -> int:
         return run_new(args)
     if args.command == "check":
         return run_check(args)
+    if args.command == "nginx":
+        return run_nginx(args)
     if args.command == "serve":
         from . import serve  # imported when used: the build, run many times a day, needs neither
         return serve.run(args)
@@ -90,7 +123,7 @@ def run_new(args) -> int:
         return 1
     values = {}
     for name, label in (("title", "标题"), ("category", "公开目录"), ("agency", "发布机构")):
-        value = getattr(args, name)
+        value = (getattr(args, name) or "").strip()
         if not value and sys.stdin.isatty():
             value = input(f"{label}：").strip()
         if not value:
@@ -102,12 +135,11 @@ def run_new(args) -> int:
         print(f"发布日期「{args.date}」不是有效的日期。", file=sys.stderr)
         return 2
     try:
-        path = create(config, args.content, values["title"], values["category"], values["agency"], date)
+        created = create(config, args.content, values["title"], values["category"], values["agency"], date)
     except NewFailed as exc:
         print(str(exc), file=sys.stderr)
         return 1
-    index_no = next(line for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("索引号:"))
-    print(f"已创建 {path}（{index_no}）。打开它，写上正文，然后运行 make。")
+    print(f"已创建 {created.path}（索引号: {created.index_no}）。打开它，写上正文，然后运行 make。")
     return 0
 
 
@@ -118,12 +150,32 @@ def run_import(args) -> int:
         return 1
     try:
         outcome = importer.import_rows(config, args.source, importer.load_mapping(args.map), args.content)
-    except (importer.MappingError, OSError, ValueError) as exc:
+    except importer.ImportFailed as exc:
         print(f"无法导入：{exc}", file=sys.stderr)
         return 2
-    for number, reason in outcome.refused:
-        print(f"{args.source}:{number}: 未导入：{reason}", file=sys.stderr)
-    print(f"导入完成：写入 {len(outcome.written)} 篇，未导入 {len(outcome.refused)} 行。")
+    except OSError as exc:  # content/ itself unreadable; a file that cannot be written only refuses its row
+        print(f"无法导入：读写 {exc.filename} 时出错（{importer.why(exc)}）", file=sys.stderr)
+        return 2
+    # Refused and held-back rows in file order; values from the export shown without their control characters.
+    lines = [(n, "未导入：" + reason) for n, reason in outcome.refused] + [(n, "注意：" + note) for n, note in outcome.held]
+    for number, line in sorted(lines):
+        print(f"{args.source}:{number}: {importer.printable(line)}", file=sys.stderr)
+    held = f"（其中 {len(outcome.held)} 篇的公开方式从严）" if outcome.held else ""
+    print(f"导入完成：写入 {len(outcome.written)} 篇{held}，未导入 {len(outcome.refused)} 行。")
+    return 0
+
+
+def run_nginx(args) -> int:
+    from . import deploy
+    config = _config(args)
+    if config is None:
+        return 1
+    try:
+        target = deploy.write(config, args.root or args.output)
+    except ValueError as exc:  # a path nginx cannot express ($ or control characters)
+        print(str(exc), file=sys.stderr)
+        return 2
+    print(f"已写出 {target}：放进 nginx 的 http {{}} 中使用（见 README「部署到 nginx」）。")
     return 0
 
 

@@ -1,6 +1,7 @@
 """config.yml → a frozen Config. One schema, a description per key; unknown keys are errors."""
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,7 +64,10 @@ RESERVED_SLUGS = frozenset({"doc", "agency", "year", "static", "files", "search"
                             # files at the site root
                             "feed.xml", "sitemap.xml", "robots.txt", "catalogue.json", "catalogue.csv", "404.html",
                             "index.html"})
-_SLUG_FORBIDDEN = re.compile(r"[\s/\\?#%<>\"'`]")
+# What a URL folder name may hold (an allow-list): letters of any script, digits, - _ . and
+# the Chinese brackets and marks names use, starting with a letter or digit, so never ".",
+# "..", a hidden folder (.search-records) or anything a URL or file system reads specially.
+_SLUG = re.compile(r"\w[\w.\-\u3001\u3008-\u3011\u3014-\u301b\uff08\uff09\u00b7]*")
 
 
 @dataclass(frozen=True)
@@ -190,11 +194,22 @@ class _Reader:
 
     def slug(self, values: dict, name: str | None, where: str) -> str:
         slug = self.text(values, "slug", CATEGORY_KEYS, where) or name or ""
-        if slug in (".", "..") or _SLUG_FORBIDDEN.search(slug):
+        if not _SLUG.fullmatch(slug) or len(slug.encode()) > 200:
             self.error(values.get("slug") or values.get("name"), "E005",
                        f"{where}的网址目录名「{slug}」含有不能用在网址中的字符",
-                       "slug 只用字母、数字、汉字、连字符和下划线，不要有空格和 /。")
+                       "slug 只用字母、数字、汉字、连字符、下划线和点（不以点开头），不要有空格和 /。")
         return slug
+
+
+def _is_date(text: str) -> bool:
+    """YYYY-MM-DD naming a day that exists (2021-02-30 does not)."""
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return False
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 def load_config(path: Path, report: Report) -> Config | None:
@@ -206,6 +221,9 @@ def load_config(path: Path, report: Report) -> Config | None:
         tree = load(path.read_text(encoding="utf-8-sig"))
     except UnicodeDecodeError:
         report.add(path, 1, 1, "E002", "配置文件不是 UTF-8 编码", "用编辑器把文件另存为 UTF-8 编码。")
+        return None
+    except OSError as exc:
+        report.add(path, 1, 1, "E001", f"无法读取站点配置文件（{exc.strerror}）", "检查 config.yml 的权限：运行构建的用户要能读取它。")
         return None
     except YamlSyntaxError as exc:
         report.add(path, exc.line, exc.col, "E002", f"配置文件格式错误：{exc.message}", exc.hint)
@@ -228,7 +246,7 @@ def load_config(path: Path, report: Report) -> Config | None:
     if "base_url" in site and not re.match(r"^https?://[^/\s]+(/\S*)?$", base_url):
         r.error(site["base_url"], "E005", f"站点网址「{base_url}」不是完整的网址", "写成 https://www.example.gov.cn/ 这样的形式。")
     build_date = r.text(site, "build_date", SITE_KEYS, "站点配置")
-    if build_date is not None and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", build_date):
+    if build_date is not None and not _is_date(build_date):
         r.error(site["build_date"], "E005", f"构建日期「{build_date}」格式不对", "写成 2024-01-05 这样的形式。")
         build_date = None
     name = r.text(site, "name", SITE_KEYS, "站点配置") or ""

@@ -7,6 +7,7 @@ import difflib
 import hashlib
 import os
 import re
+import stat
 from pathlib import Path
 
 from . import annual, schema
@@ -14,11 +15,12 @@ from .config import Config
 from .errors import Report
 from .frontmatter import FrontMatterMissing, FrontMatterUnclosed, split
 from .frontmatter import body as frontmatter_body
-from .model import Attachment, Document
+from .model import Attachment, Document, permalink
 from .yamltree import Map, Scalar, Seq, YamlSyntaxError
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 MAX_BYTES = 10 * 1048576  # a Markdown file this large holds pasted data, not a document
+MAX_NAME_BYTES = 255  # a file or folder name, on every file system a site is built on
 
 
 def source_files(content_dir: Path) -> list[Path]:
@@ -49,6 +51,7 @@ def load_documents(config: Config, content_dir: Path, report: Report,
     reader = _DocumentReader(config, content_dir.resolve(), report, {} if cache is None else cache, digests or {})
     documents = [doc for path in source_files(content_dir) if (doc := reader.read(path))]
     _check_references(reader.index_numbers, documents, report)
+    _check_attachments(documents, report)
     if cache is not None:
         cache.clear()
         cache.update(reader.parsed)
@@ -78,9 +81,24 @@ class _DocumentReader:
 
     def read(self, path: Path) -> Document | None:
         self.path = path
+        try:
+            target = path.resolve(strict=True)
+            regular = stat.S_ISREG(os.stat(target).st_mode)
+        except (OSError, RuntimeError):  # RuntimeError: a link loop, as Python 3.11 reports it
+            return self.fail(1, 1, "E131", "这个文件是损坏的链接（指向不存在的文件，或者指向自己）",
+                             "删除这个链接，或者把文件本身放进 content/。")
         # Folders are walked without following links (source_files), so only a linked file can lead out.
-        if path.is_symlink() and not path.resolve().is_relative_to(self.content_dir):
+        if path.is_symlink() and not target.is_relative_to(self.content_dir):
             return self.fail(1, 1, "E122", "这个文件是指向 content/ 以外的链接", "把文件本身放进 content/，不要用链接。")
+        if not regular:  # a named pipe would block the build for ever; a device is no document
+            return self.fail(1, 1, "E131", "这不是普通文件（可能是管道或设备文件），无法读取",
+                             "删除它；文档要保存成普通的文本文件。")
+        try:
+            return self._read(path)
+        except OSError as exc:
+            return self.fail(1, 1, "E131", f"无法读取这个文件（{exc.strerror}）", "检查文件权限：运行构建的用户要能读取它。")
+
+    def _read(self, path: Path) -> Document | None:
         key, raw = str(path), None
         self.digest = self.digests.get(key)
         hit = self.cache.get(key)
@@ -106,7 +124,7 @@ class _DocumentReader:
         if doc is not None and all(p.severity != "错误" for p in new):
             self.parsed[key] = Parsed(
                 self.digest, tuple((str(a.source), *_stat(a.source)) for a in doc.attachments),
-                # Without its body, which is most of the cache's size: body_of() reads it again
+                # Without its body, which is most of the cache's size: the gate's ReleasedBody reads it again
                 # for the few documents a build renders.
                 dataclasses.replace(doc, category=doc.category.key, agencies=tuple(a.name for a in doc.agencies),
                                     body=None),
@@ -131,6 +149,9 @@ class _DocumentReader:
         if text is None:
             return None
         text = text.replace("\r\n", "\n").replace("\r", "\n")
+        text = self.visible(text)
+        if text is None:
+            return None
         try:
             parsed = split(text)
         except FrontMatterMissing:
@@ -170,6 +191,25 @@ class _DocumentReader:
         self.fail(line, 1, "E120", f"文件不是 UTF-8 编码（第 {line} 行有无法识别的字符）",
                   "用编辑器把文件另存为「UTF-8」编码后再构建。")
         return None
+
+    def visible(self, text: str) -> str | None:
+        """The text without characters no one can see or mean (schema.INVISIBLE): in the
+        metadata they are an error, at their place; in the body they are removed, with a warning."""
+        found = schema.INVISIBLE.search(text)
+        if found is None:
+            return text
+        try:
+            body_start = len(text) - len(frontmatter_body(text))
+        except (FrontMatterMissing, FrontMatterUnclosed):
+            body_start = len(text)  # reported as such by split()
+        line = text.count("\n", 0, found.start()) + 1
+        col = found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
+        if found.start() < body_start:
+            return self.fail(line, col, "E129", f"元数据中有看不见的控制字符 {schema.describe(found[0])}",
+                             "这类字符常从 Word 或网页粘贴而来：删除这一行的这个位置，或者把这一行重新输入一遍。")
+        self.report.warn(self.path, line, col, "W214", f"正文中有看不见的控制字符 {schema.describe(found[0])}，已经删除",
+                         "这类字符常从 Word 或网页粘贴而来：用编辑器删除它，或者把这段文字粘贴为纯文本。")
+        return text[:body_start] + schema.INVISIBLE.sub("", text[body_start:])
 
     def fail(self, line: int, col: int, code: str, message: str, hint: str) -> None:
         self.report.add(self.path, line, col, code, message, hint)
@@ -211,6 +251,11 @@ class _DocumentReader:
 
     def convert(self, field: schema.Field, key: Scalar, node):
         """One field's node → its value, None when blank and optional, or _INVALID after reporting."""
+        for scalar in _scalars(node):  # "\v" and "\x00" written as YAML escapes
+            found = schema.INVISIBLE.search(scalar.value)
+            if found:
+                return self.invalid(scalar, "E129", f"「{field.zh}」中有看不见的控制字符 {schema.describe(found[0])}",
+                                    "删除这个字符（在引号里写成 \\ 开头的转义也不行）。")
         if field.kind == "annual":
             try:
                 return annual.parse(node)
@@ -242,12 +287,17 @@ class _DocumentReader:
         return texts[0][0]
 
     def as_ref(self, field, texts):
-        return schema.normalize(texts[0][0])
+        return schema.index_key(texts[0][0])
 
     def as_index_no(self, field, texts):
-        text, node = texts[0]
+        written, node = texts[0]
+        text = schema.index_key(written)  # one rule for 索引号 and every reference to one
         if any(c.isspace() for c in text):
-            return self.invalid(node, "E123", f"索引号「{text}」中间有空格", "删除索引号中的空格。")
+            return self.invalid(node, "E123", f"索引号「{written}」中间有空格", "删除索引号中的空格。")
+        longest = max(len(part.encode()) for part in permalink(text).split("/"))
+        if longest > MAX_NAME_BYTES:
+            return self.invalid(node, "E130", f"索引号「{written[:60]}…」太长，做不成网址（其中一段编码后有 {longest} 字节，上限 {MAX_NAME_BYTES}）",
+                                "索引号用 / 分段，每段写短一些：索引号一般是「机构代码/年份-序号」。")
         self.index_numbers.append((text, self.path, node.line, node.col))
         return text
 
@@ -302,7 +352,13 @@ class _DocumentReader:
         found, bad = [], False
         for text, node in texts:
             target = (self.path.parent / text).resolve()
-            if not target.is_relative_to(self.content_dir):
+            inside = target.relative_to(self.content_dir).parts if target.is_relative_to(self.content_dir) else ()
+            if target.suffix.lower() in MARKDOWN_SUFFIXES or any(part.startswith(".") for part in inside):
+                # A source file is a document, with its own 公开方式: never a file to download.
+                self.invalid(node, "E127", f"「{text}」不能作为附件：它是文档的源文件或隐藏文件",
+                             "附件是要下载的文件（PDF、Word、表格等）；要引用另一篇文档，在正文中写它的链接。")
+                bad = True
+            elif not target.is_relative_to(self.content_dir):
                 self.invalid(node, "E115", f"附件「{text}」不在 content/ 目录内", "把附件文件放进 content/，写相对于本文档的路径。")
                 bad = True
             elif not target.is_file():
@@ -316,17 +372,28 @@ class _DocumentReader:
 _INVALID = object()
 
 
-def body_of(doc: Document) -> str:
-    """A document's body: as read, or, for a document the build cache gave back without it,
-    from its source file (which this build found unchanged)."""
-    if doc.body is not None:
-        return doc.body
-    raw = Path(doc.source).read_bytes()
+def _scalars(node):
+    if isinstance(node, Scalar):
+        yield node
+    elif isinstance(node, Seq):
+        for item in node.items:
+            yield from _scalars(item)
+    elif isinstance(node, Map):
+        for key, value in node.items:
+            yield key
+            yield from _scalars(value)
+
+
+def read_body(source: Path) -> str:
+    """The body of a source file this build found unchanged, as `parse` read it (only the
+    disclosure gate asks, for a document it publishes in full)."""
+    raw = Path(source).read_bytes()
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = raw.decode("gb18030")  # as decode() read it, with a warning, when it was parsed
-    return frontmatter_body(text.replace("\r\n", "\n").replace("\r", "\n"))
+    body = frontmatter_body(text.replace("\r\n", "\n").replace("\r", "\n"))
+    return schema.INVISIBLE.sub("", body)  # as visible() left it, with a warning
 
 
 def _stat(path: Path) -> tuple[int, int]:
@@ -339,6 +406,28 @@ def _unchanged(attachments: tuple) -> bool:
         return all(_stat(Path(path)) == (size, mtime) for path, size, mtime in attachments)
     except OSError:
         return False
+
+
+def private_files(documents: list[Document]) -> dict[Path, Document]:
+    """Attachments of documents not published in full → the first such document."""
+    found: dict[Path, Document] = {}
+    for doc in documents:
+        if doc.mode != schema.MODES[0]:
+            for attachment in doc.attachments:
+                found.setdefault(attachment.source, doc)
+    return found
+
+
+def _check_attachments(documents: list[Document], report: Report) -> None:
+    """A file that a withheld or on-request document lists is not published through another."""
+    private = private_files(documents)
+    for doc in documents:
+        for attachment in doc.attachments if doc.mode == schema.MODES[0] else ():
+            other = private.get(attachment.source)
+            if other is not None:
+                report.add(doc.source, doc.lines.get("attachments", 1), 1, "E128",
+                           f"附件「{attachment.rel}」也是 {report.display(other.source)} 的附件，而那篇文件{other.mode}",
+                           "公开的文件和不公开的文件不能共用附件：确认这个附件可以公开后，给公开的文件另存一份。")
 
 
 def _check_references(index_numbers: list[tuple[str, Path, int, int]], documents: list[Document],

@@ -41,8 +41,8 @@ class Document:
     interprets: str | None = None
     superseded_by: str | None = None
     annual: object = None  # annual.AnnualData for a 政府信息公开年报
-    body: str | None = ""  # Markdown source; the gate empties it where it may not be published; None:
-    # not kept by the build cache, read again from the source (content.body_of)
+    body: object = ""  # Markdown source; the gate empties it where it may not be published; None:
+    # not kept by the build cache, and then readable only through the gate (disclosure.ReleasedBody)
     body_line: int = 1
     lines: dict = field(default_factory=dict, compare=False, hash=False)  # field key → line, for messages
     digest: str = field(default="", compare=False)  # sha256 of the source file: what the build cache keys on

@@ -33,6 +33,8 @@ class Staging:
             tempfile.mkdtemp(prefix=f".{self.output.name}.staging-", dir=self.output.parent))
         self.root_path = str(self.root) + "/"
         self.written: dict[str, str] = {}  # output path → source that wrote it
+        self.owners: dict[str, str] = {}  # folder path → the first source that wrote into it
+        self.reserved: dict[str, str] = {}  # folders the build uses for itself → what for
         self.folders: set[str] = set()  # known to exist
 
     def write(self, rel: str, content: bytes, source: str) -> None:
@@ -96,42 +98,102 @@ class Staging:
                     os.unlink(entry.path)
         return empty
 
+    def reserve(self, rel: str, what: str) -> None:
+        """A folder the build works in (and removes): no page may be written into it."""
+        self.reserved[rel] = what
+
     def _target(self, rel: str, source: str, checked: bool = False) -> str:
-        """Where rel goes; `checked`: a path an earlier build wrote, known to stay inside."""
+        """Where rel goes; `checked`: a path an earlier build wrote, known to stay inside.
+        Every path has one owner: a file is neither written twice nor where another source
+        writes a folder (doc/R beside doc/R/table-2.csv), and the reverse."""
         if rel in self.written:
             raise DoubleWrite(rel, self.written[rel], source)
+        if rel in self.owners:
+            raise DoubleWrite(rel, self.owners[rel], source)
         target = self.root_path + rel if checked else inside(self.root, rel)
+        end = rel.rfind("/")
+        while end > 0:  # its folders, deepest first, up to one seen before (whose own are checked)
+            folder = rel[:end]
+            if folder in self.owners:
+                break
+            if folder in self.written or folder in self.reserved:
+                raise DoubleWrite(folder, self.written.get(folder) or self.reserved[folder], source)
+            self.owners[folder] = source
+            end = rel.rfind("/", 0, end)
         self.written[rel] = source
         return target
 
-    def commit(self, keep: Path) -> None:
-        """Swap staging into output/, in one step where the kernel allows it; the previous site
-        moves to `keep`, to be the next build's staging folder (nothing is deleted)."""
-        os.chmod(self.root, 0o755)  # mkdtemp makes it 0700; a published site must be readable
-        if self.root != keep:
-            shutil.rmtree(keep, ignore_errors=True)  # a stale one, if any: this build did not use it
-            keep.parent.mkdir(parents=True, exist_ok=True)
-        if not self.output.exists():
+    def commit(self, keep: Path | None) -> list[str]:
+        """Swap staging into output/, in one step where the kernel allows it. Raises OSError
+        with output/ as it was; once the new site stands, nothing raises. The previous site
+        moves to `keep` (the next build's staging folder), or is removed where it cannot go
+        there (another file system): the returned problems say what could not be tidied."""
+        os.chmod(self.root, 0o755)  # mkdtemp makes it 0700, unreadable until now; a published site must be readable
+        if not os.path.lexists(self.output):
             os.rename(self.root, self.output)
-            return
+            return []
         if _exchange(self.root, self.output):  # self.root now holds the previous site
-            if self.root != keep:
-                os.rename(self.root, keep)
-            return
-        if self.root == keep:  # no exchange here: move the staging folder out of the way first
-            moved = Path(tempfile.mkdtemp(prefix=f".{self.output.name}.staging-", dir=self.output.parent))
-            os.rename(keep, moved / "site")
-            self.root = moved / "site"
-        os.rename(self.output, keep)
-        os.rename(self.root, self.output)
-        if self.root.parent.name.startswith(f".{self.output.name}.staging-"):
-            self.root.parent.rmdir()
+            return [] if self.root == keep else _put_away(self.root, keep, None)
+        # No exchange here: two renames, the first undone if the second fails.
+        aside = Path(tempfile.mkdtemp(prefix=f".{self.output.name}.staging-", dir=self.output.parent)) / "site"
+        try:
+            os.rename(self.output, aside)
+        except OSError:
+            aside.parent.rmdir()
+            raise
+        try:
+            os.rename(self.root, self.output)
+        except OSError:
+            os.rename(aside, self.output)
+            aside.parent.rmdir()
+            raise
+        return _put_away(aside, keep, aside.parent)
 
     def discard(self) -> None:
         """A failed build. A recycled folder stays for the next build, which brings it up to
         date whatever state it was left in."""
         if not self.recycled:
             shutil.rmtree(self.root, ignore_errors=True)
+
+
+def _put_away(old: Path, keep: Path | None, container: Path | None) -> list[str]:
+    """The previous site, out of the published folder's neighbourhood: into the cache where
+    it can be recycled, else removed. Never raises: the new site is already published."""
+    problems = []
+    try:
+        if keep is None:
+            raise OSError("not kept")
+        shutil.rmtree(keep, ignore_errors=True)  # a stale one, if any: this build did not use it
+        keep.parent.mkdir(parents=True, exist_ok=True)
+        os.rename(old, keep)
+    except OSError:
+        shutil.rmtree(old, onerror=lambda _f, path, exc: problems.append(f"{path}: {exc[1]}"))
+    if container is not None:  # the folder made to hold it for the swap
+        try:
+            container.rmdir()
+        except OSError as exc:
+            problems.append(f"{container}: {exc.strerror}")
+    return problems[:1]
+
+
+def overlaps(output: Path, folder: Path, inside_allowed: bool = False) -> bool:
+    """Whether writing `output` could touch `folder`: the same folder, one inside the other
+    (links resolved). `inside_allowed`: output may lie inside folder (the project's own folder)."""
+    out, other = output.resolve(), folder.resolve()
+    return out == other or other.is_relative_to(out) or (not inside_allowed and out.is_relative_to(other))
+
+
+def sweep(output: Path) -> None:
+    """Staging folders a build stopped by force (kill -9, power cut) left beside output/: one
+    may hold the page of a document withdrawn since. Called with the build lock held."""
+    output = output.resolve()
+    try:
+        entries = list(os.scandir(output.parent))
+    except OSError:
+        return
+    for entry in entries:
+        if entry.name.startswith(f".{output.name}.staging-") and entry.is_dir(follow_symlinks=False):
+            shutil.rmtree(entry.path, ignore_errors=True)
 
 
 def replace(path: Path) -> None:

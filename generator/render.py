@@ -13,7 +13,6 @@ import segno
 
 from . import annual, disclosure, feeds, markup, opendata, postings, schema, sitemap, traditional, validity
 from .config import Category
-from .content import body_of
 from .model import Document, Site
 
 
@@ -345,7 +344,7 @@ class Renderer:
         one for the site and, with `traditional`, one for the 繁體 mirror's own index."""
         site = self.site
         crumbs = self.category_crumbs(doc.category) + [(doc.category.name, category_url(doc.category))]
-        source = body_of(doc)
+        source = disclosure.body(doc)
         body = markup.to_html(source) if source.strip() else ""
         text = body  # for the search records: the annual tables are not searched
         if doc.annual is not None:

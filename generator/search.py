@@ -7,22 +7,23 @@ indexed, so what the index can hold is exactly what the disclosure gate let onto
 """
 from __future__ import annotations
 
+import asyncio
 import gzip
 import hashlib
 import importlib.metadata
 import json
 import math
+import os
 import resource
-import subprocess
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
 import cbor2
 import pagefind_bin_extended
+from pagefind.index import IndexConfig, PagefindIndex
 
 BUNDLE = "pagefind"  # folder of the index inside the site; search.js loads it relative to the site root
-RECORDS = ".search-records"  # scratch folder for the records Pagefind reads, inside the staging folder
 
 
 @dataclass(frozen=True)
@@ -93,16 +94,18 @@ def pagefind_version() -> str:
     return importlib.metadata.version("pagefind_bin_extended")
 
 
-def build_shard(records: Path, bundle: Path, expected_pages: int, primary: bool) -> IndexStats:
-    """Index the search records under `records` (one per published document) into `bundle`.
+def build_shard(records: list[tuple[str, Path]], bundle: Path, expected_pages: int, primary: bool) -> IndexStats:
+    """Index the search records (site URL, record file), one per published document, into `bundle`.
 
+    Through Pagefind's indexing API, one record at a time in URL order: Pagefind numbers pages
+    in the order it reads them, and its command line reads a folder in the file system's
+    order, which differs between ext4 and tmpfs and so made the index differ too.
     The first shard keeps Pagefind's scripts and WebAssembly; the browser loads them once and
     merges the other shards into it (mergeIndex), which reads only their index files."""
-    binary = str(pagefind_bin_extended.get_executable())
-    run = subprocess.run([binary, "--site", str(records), "--output-path", str(bundle), "--silent"],
-                         capture_output=True, text=True)
-    if run.returncode != 0:
-        raise SearchIndexFailed(f"Pagefind 建立索引失败：{run.stderr.strip() or run.stdout.strip()}")
+    try:
+        asyncio.run(_index(sorted(records), bundle))
+    except Exception as exc:  # noqa: BLE001 - the service reports failures in many shapes
+        raise SearchIndexFailed(f"Pagefind 建立索引失败：{exc}") from None
     entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
     pages = sum(language["page_count"] for language in entry["languages"].values())
     if pages != expected_pages:
@@ -115,6 +118,13 @@ def build_shard(records: Path, bundle: Path, expected_pages: int, primary: bool)
     files = [p for p in bundle.rglob("*") if p.is_file()]
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # the largest Pagefind so far
     return IndexStats(pages, len(files), sum(p.stat().st_size for p in files), peak)
+
+
+async def _index(records: list[tuple[str, Path]], bundle: Path) -> None:
+    os.environ.setdefault("PAGEFIND_BINARY_PATH", str(pagefind_bin_extended.get_executable()))  # the extended build
+    async with PagefindIndex(config=IndexConfig(output_path=str(bundle))) as index:
+        for url, record in records:
+            await index.add_html_file(content=record.read_text(encoding="utf-8"), url="/" + url)
 
 
 def fragments(bundle: Path, shard: str) -> dict[str, str]:

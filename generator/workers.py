@@ -26,6 +26,15 @@ class Done:
     files: tuple  # (path, source, inode, size, mtime_ns) of each page written
 
 
+class WriteFailed(Exception):
+    """A page could not be written (a file or folder of another page in its way, a full disk);
+    plain values, because the exception crosses processes."""
+
+    def __init__(self, path: str, source: str, code: int, reason: str):
+        super().__init__(path, source, code, reason)
+        self.path, self.source, self.errno, self.reason = path, source, code, reason
+
+
 class RenderFailed(Exception):
     """A template failed; carries the place, because a traceback does not cross processes."""
 
@@ -53,6 +62,7 @@ def run(jobs: list[Job], keys: list[str], todo: list[int], root: Path, record_pa
 def _render(index: int) -> Done:
     job, root = _WORK["jobs"][index], _WORK["root"]
     files = []
+    page = None
     try:
         for page in job.make():
             if page.private:
@@ -67,6 +77,9 @@ def _render(index: int) -> Done:
             files.append((page.path, page.source, st.st_ino, st.st_size, st.st_mtime_ns))
     except jinja2.TemplateError as exc:
         raise RenderFailed(*_WORK["where"](exc), exc.message or str(exc)) from None
+    except OSError as exc:
+        where = page.path if page is not None else ""
+        raise WriteFailed(where, page.source if page is not None else "", exc.errno or 0, exc.strerror or str(exc)) from None
     return Done(index, tuple(files))
 
 

@@ -154,9 +154,9 @@ def test_document_deleted_and_added(column):
 
 def test_damaged_cache_is_noticed_and_rebuilt(column):
     column.build()
-    state = location(column.root / "output") / "state"
+    state = location(column.root / "output", column.root) / "state"
     state.write_bytes(state.read_bytes()[:-100] + b"x" * 100)
-    (location(column.root / "output") / "last").write_bytes(b"garbage")
+    (location(column.root / "output", column.root) / "last").write_bytes(b"garbage")
     column.edit(RULE, "主题分类: 政务公开", "主题分类: 政务公开 ")
     result = column.build()
     assert result.cache_damaged and result.reused == 0
@@ -191,7 +191,7 @@ def test_staging_is_the_site_before_last_brought_up_to_date(column):
     column.build()
     column.edit(RULE, "标题: 方城镇政务公开工作考核办法\n", "标题: 方城镇政务公开工作考核规定\n")
     column.same_as_cold()
-    previous = location(column.root / "output") / "previous"
+    previous = location(column.root / "output", column.root) / "previous"
     assert previous.is_dir()
     column.edit(READING, "发布日期: 2021-06-28", "发布日期: 2016-03-01")
     column.same_as_cold()

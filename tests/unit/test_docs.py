@@ -40,3 +40,8 @@ def test_editors_guide_explains_every_code():
     codes = set(re.findall(r'"([EW]\d{3})"', source))
     assert codes and {code for code in codes if f"| {code} |" not in guide} == set()
     assert "docs/编辑指南.md" in README
+
+
+def test_readme_states_the_content_security_policy():
+    from generator import deploy
+    assert f"```\n{deploy.CSP}\n```" in README
