@@ -84,6 +84,7 @@ def build(config_path: Path, content_dir: Path, output_dir: Path, progress: bool
     try:
         with cache.lock():
             sweep(output_dir)
+            cache.prune_orphans()
             return _build(config_path, content_dir, output_dir, progress, processes, cache, report)
     except OSError as exc:
         raise BuildFailed(_fault(exc, output_dir)) from None

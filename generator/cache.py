@@ -14,6 +14,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import os
+import shutil
 import subprocess
 import tempfile
 from contextlib import contextmanager
@@ -41,6 +42,7 @@ class State:
 
 
 FOLDER = ".gongkai-cache"
+OUTPUT_NOTE = "output"  # in each cache: the path of the output folder it belongs to
 
 
 def location(output: Path, sources: Path) -> Path:
@@ -85,6 +87,32 @@ class Cache:
             fcntl.flock(handle, fcntl.LOCK_EX)
             yield
 
+    def prune_orphans(self) -> None:
+        """Remove the caches of output folders that no longer exist (a preview folder deleted,
+        a test's temporary folder): each holds a whole site, and nothing else would remove them.
+        A cache whose build is running (its lock taken) is left alone."""
+        try:
+            entries = sorted(os.scandir(self.root.parent), key=lambda e: e.name)
+        except OSError:
+            return
+        for entry in entries:
+            if entry.name.startswith(".") or entry.path == str(self.root) or not entry.is_dir(follow_symlinks=False):
+                continue
+            try:
+                output = (Path(entry.path) / OUTPUT_NOTE).read_bytes()
+            except OSError:
+                continue  # not a cache this version wrote, or one being written: not ours to judge
+            if os.path.lexists(os.fsdecode(output)):
+                continue
+            lock = Path(entry.path).parent / f".{entry.name}.lock"
+            try:
+                with open(lock, "a") as handle:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    shutil.rmtree(entry.path, ignore_errors=True)
+                    lock.unlink()
+            except OSError:
+                continue  # its build is running, or the folder cannot be changed
+
     def last(self, generator: str) -> tuple[str, dict, dict] | None:
         """(fingerprint, summary, file stats) of the last build: all the no-change check needs,
         kept apart from the large state so that checking costs little."""
@@ -119,6 +147,7 @@ class Cache:
 
     def save(self, state: State) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
+        (self.root / OUTPUT_NOTE).write_bytes(os.fsencode(self.output))  # for prune_orphans
         self._write("state", state)
         self._write("last", (state.generator, state.fingerprint, state.summary, state.stats))
 

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import traditional
+from . import schema, traditional
 from .errors import Report
 from .yamltree import Map, Scalar, Seq, YamlSyntaxError, load
 
@@ -201,6 +201,18 @@ class _Reader:
         return slug
 
 
+def _scalars(node):
+    if isinstance(node, Scalar):
+        yield node
+    elif isinstance(node, Seq):
+        for item in node.items:
+            yield from _scalars(item)
+    elif isinstance(node, Map):
+        for key, value in node.items:
+            yield key
+            yield from _scalars(value)
+
+
 def _is_date(text: str) -> bool:
     """YYYY-MM-DD naming a day that exists (2021-02-30 does not)."""
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
@@ -231,6 +243,12 @@ def load_config(path: Path, report: Report) -> Config | None:
     if tree is None:
         report.add(path, 1, 1, "E004", "配置文件是空的", "参照 README 中 config.yml 的示例填写。")
         return None
+    for scalar in _scalars(tree):  # "\v" written as a YAML escape would reach every page and feed
+        found = schema.INVISIBLE.search(scalar.value)
+        if found:
+            report.add(path, scalar.line, scalar.col, "E002",
+                       f"配置文件中有看不见的控制字符 {schema.describe(found[0])}", "删除这个字符，或者把这一项重新输入一遍。")
+            return None
     r = _Reader(path, report)
     site = r.mapping(tree, SITE_KEYS, "站点配置")
     if not site:

@@ -351,7 +351,14 @@ class _DocumentReader:
     def as_files(self, field, texts):
         found, bad = [], False
         for text, node in texts:
-            target = (self.path.parent / text).resolve()
+            try:
+                target = (self.path.parent / text).resolve()
+            except (OSError, RuntimeError):  # a link loop
+                target = Path(os.path.abspath(self.path.parent / text))
+            try:
+                regular = stat.S_ISREG(os.stat(target).st_mode)
+            except OSError:  # missing, or a name too long for the file system
+                regular = False
             inside = target.relative_to(self.content_dir).parts if target.is_relative_to(self.content_dir) else ()
             if target.suffix.lower() in MARKDOWN_SUFFIXES or any(part.startswith(".") for part in inside):
                 # A source file is a document, with its own 公开方式: never a file to download.
@@ -361,8 +368,8 @@ class _DocumentReader:
             elif not target.is_relative_to(self.content_dir):
                 self.invalid(node, "E115", f"附件「{text}」不在 content/ 目录内", "把附件文件放进 content/，写相对于本文档的路径。")
                 bad = True
-            elif not target.is_file():
-                self.invalid(node, "E114", f"找不到附件「{text}」", "检查文件名和路径（相对于本文档所在目录），文件要放在 content/ 内。")
+            elif not regular:
+                self.invalid(node, "E114", f"找不到附件「{text[:80]}」", "检查文件名和路径（相对于本文档所在目录），文件要放在 content/ 内。")
                 bad = True
             else:
                 found.append(Attachment(target, target.relative_to(self.content_dir).as_posix(), target.stat().st_size))

@@ -7,7 +7,7 @@ indexed, so what the index can hold is exactly what the disclosure gate let onto
 """
 from __future__ import annotations
 
-import asyncio
+import base64
 import gzip
 import hashlib
 import importlib.metadata
@@ -15,13 +15,17 @@ import json
 import math
 import os
 import resource
+import select
+import subprocess
+import tempfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
 import cbor2
 import pagefind_bin_extended
-from pagefind.index import IndexConfig, PagefindIndex
+
+from .output import inside
 
 BUNDLE = "pagefind"  # folder of the index inside the site; search.js loads it relative to the site root
 
@@ -97,15 +101,22 @@ def pagefind_version() -> str:
 def build_shard(records: list[tuple[str, Path]], bundle: Path, expected_pages: int, primary: bool) -> IndexStats:
     """Index the search records (site URL, record file), one per published document, into `bundle`.
 
-    Through Pagefind's indexing API, one record at a time in URL order: Pagefind numbers pages
+    Through Pagefind's indexing service, one record at a time in URL order: Pagefind numbers pages
     in the order it reads them, and its command line reads a folder in the file system's
     order, which differs between ext4 and tmpfs and so made the index differ too.
     The first shard keeps Pagefind's scripts and WebAssembly; the browser loads them once and
     merges the other shards into it (mergeIndex), which reads only their index files."""
-    try:
-        asyncio.run(_index(sorted(records), bundle))
-    except Exception as exc:  # noqa: BLE001 - the service reports failures in many shapes
-        raise SearchIndexFailed(f"Pagefind 建立索引失败：{exc}") from None
+    with _Service() as service:
+        index = service.send({"type": "NewIndex", "config": None})["index_id"]
+        for url, record in sorted(records):
+            service.send({"type": "AddFile", "index_id": index, "file_path": None, "url": "/" + url,
+                          "file_contents": record.read_text(encoding="utf-8")})
+        # The bundle's files come back in the answer and are written here: the service's own
+        # WriteFiles answers before its files are on disk (seen: an empty pagefind-entry.json).
+        for file in service.send({"type": "GetFiles", "index_id": index})["files"]:
+            target = Path(inside(bundle, file["path"]))
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(base64.b64decode(file["content"]))
     entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
     pages = sum(language["page_count"] for language in entry["languages"].values())
     if pages != expected_pages:
@@ -120,11 +131,73 @@ def build_shard(records: list[tuple[str, Path]], bundle: Path, expected_pages: i
     return IndexStats(pages, len(files), sum(p.stat().st_size for p in files), peak)
 
 
-async def _index(records: list[tuple[str, Path]], bundle: Path) -> None:
-    os.environ.setdefault("PAGEFIND_BINARY_PATH", str(pagefind_bin_extended.get_executable()))  # the extended build
-    async with PagefindIndex(config=IndexConfig(output_path=str(bundle))) as index:
-        for url, record in records:
-            await index.add_html_file(content=record.read_text(encoding="utf-8"), url="/" + url)
+class _Service:
+    """Pagefind's indexing service (`pagefind --service`), the one its Node and Python APIs
+    drive: base64 JSON messages ended by a comma, one answer per message. Spoken here
+    synchronously, one message at a time: the Python wrapper waits 0.1 s for every answer
+    (20 s for a shard of 200 pages) and waits for ever when the service dies."""
+
+    TIMEOUT = 600  # seconds without an answer: the service is stuck
+
+    def __init__(self):
+        self.log = tempfile.TemporaryFile()
+        try:
+            self.process = subprocess.Popen([str(pagefind_bin_extended.get_executable()), "--service"],
+                                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log)
+        except OSError as exc:
+            self.log.close()
+            raise SearchIndexFailed(f"Pagefind 建立索引失败：Pagefind 程序无法运行（{exc.strerror}）") from None
+        self.buffer, self.number = b"", 0
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        # The service answers WriteFiles before its files are all on disk: it finishes them and
+        # exits when its input closes. Killed only if it does not.
+        try:
+            self.process.stdin.close()
+        except OSError:
+            pass
+        try:
+            self.process.wait(timeout=self.TIMEOUT)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        for pipe in (self.process.stdin, self.process.stdout):
+            try:
+                pipe.close()
+            except OSError:
+                pass
+        self.log.close()
+
+    def send(self, payload: dict) -> dict:
+        self.number += 1
+        message = json.dumps({"message_id": self.number, "payload": payload}).encode()
+        try:
+            self.process.stdin.write(base64.b64encode(message) + b",")
+            self.process.stdin.flush()
+        except OSError:
+            self.fail()
+        while b"," not in self.buffer:
+            ready, _, _ = select.select([self.process.stdout], [], [], self.TIMEOUT)
+            chunk = os.read(self.process.stdout.fileno(), 1 << 16) if ready else b""
+            if not chunk:
+                self.fail()
+            self.buffer += chunk
+        answer, _, self.buffer = self.buffer.partition(b",")
+        reply = json.loads(base64.b64decode(answer))["payload"]
+        if reply.get("type") == "Error":
+            raise SearchIndexFailed(f"Pagefind 建立索引失败：{reply.get('message', '')}")
+        return reply
+
+    def fail(self):
+        self.process.kill()
+        self.process.wait()
+        self.log.seek(0)
+        said = self.log.read().decode("utf-8", "replace").strip()[-500:]
+        raise SearchIndexFailed("Pagefind 建立索引失败：Pagefind 程序没有运行起来，或者中途退出"
+                                + (f"（{said}）" if said else ""))
 
 
 def fragments(bundle: Path, shard: str) -> dict[str, str]:

@@ -15,6 +15,7 @@ import jinja2
 
 from .output import inside, make_folder, replace
 from .render import Job
+from .schema import INVISIBLE
 
 _WORK: dict = {}  # what the forked workers read: jobs, keys, where to write
 MIN_PARALLEL = 200  # fewer jobs than this are rendered in this process: forking would cost more
@@ -72,7 +73,7 @@ def _render(index: int) -> Done:
             make_folder(os.path.dirname(target))
             replace(target)  # the staging folder may be the site before last (output.Staging)
             with open(target, "wb") as out:
-                out.write(page.content)
+                out.write(_well_formed(page.path, page.content))
             st = os.stat(target)
             files.append((page.path, page.source, st.st_ino, st.st_size, st.st_mtime_ns))
     except jinja2.TemplateError as exc:
@@ -81,6 +82,17 @@ def _render(index: int) -> Done:
         where = page.path if page is not None else ""
         raise WriteFailed(where, page.source if page is not None else "", exc.errno or 0, exc.strerror or str(exc)) from None
     return Done(index, tuple(files))
+
+
+def _well_formed(path: str, content: bytes) -> bytes:
+    """A feed or data file never holds a character XML and JSON readers refuse. Content and
+    config refuse them where an editor wrote them (E129, E002); this is the last line, for
+    anything that reaches a feed another way."""
+    if path.endswith((".xml", ".json")):
+        text = content.decode("utf-8")
+        if INVISIBLE.search(text):
+            return INVISIBLE.sub("", text).encode("utf-8")
+    return content
 
 
 _FOLDERS: set = set()  # cache folders known to exist, in this process

@@ -388,3 +388,87 @@ def test_an_unforeseen_error_is_one_coded_line_not_a_traceback(site_root, monkey
     saved = Path(err.split("错误详情文件 ")[1].split(" ")[0])
     assert "something nobody foresaw" in saved.read_text(encoding="utf-8")
     saved.unlink()
+
+
+def test_attachment_names_the_file_system_cannot_hold_are_coded_messages(site_root):
+    site = make_site(site_root, {"a.md": doc(附件="长" * 100 + ".pdf"), "b.md": doc(index_no="csj/b", 附件='"a\\0b.pdf"'),
+                                 "c.md": doc(index_no="csj/c", 附件="pipe.pdf")})
+    os.mkfifo(site.content / "pipe.pdf")  # copying it would block for ever
+    errors = site.build_fails()
+    assert any(e.startswith("site/content/a.md:8:") and "E114" in e for e in errors)
+    assert any(e.startswith("site/content/b.md:8:") and "E129" in e for e in errors)
+    assert any(e.startswith("site/content/c.md:8:") and "E114" in e for e in errors)
+
+
+def test_control_characters_in_config_are_refused_where_they_are(site_root):
+    site = make_site(site_root, {"a.md": doc()}, config=CONFIG.replace("name: 测试专栏", 'name: "测试\\v专栏"'))
+    assert site.build_fails() == ["site/config.yml:1:7: 错误[E002]: 配置文件中有看不见的控制字符 U+000B\n"
+                                  "  提示：删除这个字符，或者把这一项重新输入一遍。"]
+
+
+def test_a_sub_column_named_like_its_parents_feed_collides(site_root):
+    config = CONFIG.replace("{name: 规划计划, slug: gh}", "{name: 规划计划, slug: feed.xml}")
+    site = make_site(site_root, {"a.md": doc()}, config=config)
+    errors = site.build_fails()
+    assert any("E119" in e and "fd/feed.xml" in e for e in errors), errors
+
+
+def test_an_index_number_naming_a_report_table_collides(site_root):
+    site = make_site(site_root, {"r.md": doc(index_no="R", 年报="{年度: 2023, 行政许可: 3}"),
+                                 "t.md": doc(index_no="R/table-2.csv")})
+    errors = site.build_fails()
+    assert any("E119" in e and "doc/R/table-2.csv" in e for e in errors), errors
+
+
+def _chattr(flag: str, path: Path) -> bool:
+    try:
+        return subprocess.run(["chattr", flag, str(path)], capture_output=True, timeout=10).returncode == 0
+    except (OSError, subprocess.SubprocessError):
+        return False
+
+
+@pytest.mark.parametrize("frozen", ["output", "cache"])
+def test_an_immutable_output_or_cache_folder_fails_cleanly_and_keeps_the_old_site(site_root, frozen):
+    site = make_site(site_root, {"a.md": doc(title="第一版")})
+    site.build()
+    site.build()
+    before = tree(site.output)
+    folder = site.output if frozen == "output" else cache_module.location(site.output, site.root)
+    if not _chattr("+i", folder):
+        pytest.skip("chattr +i needs root and a file system that supports it")
+    try:
+        site.write("a.md", doc(title="第二版"))
+        result = gongkai("build", cwd=site.root)
+        no_traceback(result)
+        assert result.returncode == 1 and "错误[E013]" in result.stderr and "chattr +i" in result.stderr
+        assert tree(site.output) == before
+    finally:
+        _chattr("-i", folder)
+    assert [p.name for p in site.root.iterdir() if ".staging-" in p.name] == []
+    site.build()  # and once the folder can be changed again, the build goes through
+    assert "第二版" in site.page("doc/csj/2024-0000001/index.html")
+
+
+def test_the_cache_of_an_output_folder_that_is_gone_is_removed(site_root):
+    site = make_site(site_root, {"a.md": doc()})
+    from generator.build import build
+    gone = site.root / "preview"
+    build(site.config, site.content, gone)
+    build(site.config, site.content, gone)
+    old = cache_module.location(gone, site.root)
+    assert (old / "state").is_file()
+    import shutil
+    shutil.rmtree(gone)
+    site.build()
+    assert not old.exists()
+    names = sorted(p.name for p in (site.root / ".gongkai-cache").iterdir())
+    mine = cache_module.location(site.output, site.root).name
+    assert names == sorted([mine, f".{mine}.lock"])
+
+
+def test_feeds_and_data_files_are_well_formed_whatever_reaches_them(site_root, monkeypatch):
+    """The writer's last line: a control character that reached a feed some other way is dropped."""
+    from generator import workers
+    assert workers._well_formed("feed.xml", "<t>a\x0bb\x00c</t>".encode()) == b"<t>abc</t>"
+    assert workers._well_formed("catalogue.json", '["\x1b"]'.encode()) == b'[""]'
+    assert workers._well_formed("doc/x/index.html", b"\x0b") == b"\x0b"  # pages are HTML, parsed leniently
