@@ -117,8 +117,11 @@ def build_shard(records: list[tuple[str, Path]], bundle: Path, expected_pages: i
             target = Path(inside(bundle, file["path"]))
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(base64.b64decode(file["content"]))
-    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
-    pages = sum(language["page_count"] for language in entry["languages"].values())
+    try:
+        entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+        pages = sum(language["page_count"] for language in entry["languages"].values())
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        raise SearchIndexFailed("Pagefind 建立索引失败：它写出的 pagefind-entry.json 无法读取") from None
     if pages != expected_pages:
         raise SearchIndexFailed(f"搜索索引收录了 {pages} 个页面，应为 {expected_pages} 个")
     _canonical(bundle)
