@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from . import validity
 from .model import Document, Site
@@ -88,15 +88,7 @@ def parse(node) -> AnnualData:
     if not 1990 <= year <= 2100:
         raise Invalid(values["年度"], f"年度「{year}」不对", "写四位数的年份，例如 2021。")
     decisions = {name: _whole(values[name], name) if name in values else 0 for name in DECISIONS}
-    fees = None
-    if "行政事业性收费" in values:
-        text = _scalar(values["行政事业性收费"], "行政事业性收费")
-        try:
-            fees = Decimal(text)
-        except InvalidOperation:
-            raise Invalid(values["行政事业性收费"], f"行政事业性收费「{text}」不是数字", "写本年收费金额，单位万元，例如 12.5。") from None
-        if fees < 0:
-            raise Invalid(values["行政事业性收费"], "行政事业性收费不能是负数", "写本年收费金额，单位万元。")
+    fees = _fees(values["行政事业性收费"]) if "行政事业性收费" in values else None
     applications = _rows(values.get("申请"), {key for key, _l, _v in APPLICATION_ROWS if key}, len(APPLICANTS),
                          "申请", "每项写六个数字：" + "、".join(APPLICANTS) + "。")
     reviews = _rows(values.get("复议诉讼"), set(REVIEW_PARTS), len(OUTCOMES), "复议诉讼",
@@ -110,11 +102,40 @@ def _scalar(node, name: str) -> str:
     return node.value.strip()
 
 
+# Numbers are read by pattern, never by what Python's int() or Decimal() would accept: they
+# take NaN, Infinity, 1E+100000 and 1_000, and int() refuses more than 4,300 digits. A count is a
+# whole number of at most 12 digits; a fee, in 万元, has at most 12 digits before the point and
+# 6 after.
+MAX_DIGITS, MAX_DECIMALS = 12, 6
+_WHOLE = re.compile(r"\d+")
+_DECIMAL = re.compile(r"(\d*)(?:\.(\d*))?")
+
+
 def _whole(node, name: str) -> int:
     text = _scalar(node, name)
-    if not re.fullmatch(r"\d+", text):
-        raise Invalid(node, f"「{name}」应当是不小于 0 的整数，现在是「{text}」", "只写数字，例如 12。")
+    if not _WHOLE.fullmatch(text):
+        raise Invalid(node, f"「{name}」应当是不小于 0 的整数，现在是「{_shown(text)}」", "只写数字，例如 12。")
+    if len(text) > MAX_DIGITS:
+        raise Invalid(node, f"「{name}」的数字太大（{len(text)} 位）", f"写实际的数量，最多 {MAX_DIGITS} 位数字。")
     return int(text)
+
+
+def _fees(node) -> Decimal:
+    text = _scalar(node, "行政事业性收费")
+    m = _DECIMAL.fullmatch(text.removeprefix("-"))
+    if m is None or not (m[1] or m[2]):
+        raise Invalid(node, f"行政事业性收费「{_shown(text)}」不是数字", "写本年收费金额，单位万元，例如 12.5。")
+    if text.startswith("-"):
+        raise Invalid(node, "行政事业性收费不能是负数", "写本年收费金额，单位万元。")
+    if len(m[1]) > MAX_DIGITS or len(m[2] or "") > MAX_DECIMALS:
+        raise Invalid(node, f"行政事业性收费「{_shown(text)}」的位数太多",
+                      f"单位是万元：整数部分最多 {MAX_DIGITS} 位，小数最多 {MAX_DECIMALS} 位，例如 12.5。")
+    return Decimal(text)
+
+
+def _shown(text: str) -> str:
+    """A value as quoted in a message: a pasted page of digits is not repeated whole."""
+    return text if len(text) <= 30 else text[:30] + "…"
 
 
 def _rows(node, keys: set, width: int, name: str, hint: str) -> dict:

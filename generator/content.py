@@ -10,7 +10,7 @@ import re
 import stat
 from pathlib import Path
 
-from . import annual, schema
+from . import annual, markup, schema
 from .config import Config
 from .errors import Report
 from .frontmatter import FrontMatterMissing, FrontMatterUnclosed, split
@@ -166,6 +166,8 @@ class _DocumentReader:
             line = parsed.meta.line if parsed.meta else 2
             return self.fail(line, 1, "E104", "元数据应当是「字段: 值」的形式",
                              "每行写一个字段，例如「标题: 方城镇2021年政务公开实施方案」。")
+        for found in markup.check(parsed.body):  # what rendering does to the body that the editor should know
+            self.report.warn(self.path, parsed.body_line + found.line - 1, found.col, found.code, found.message, found.hint)
         return self.document(parsed.meta, parsed.body, parsed.body_line)
 
     def decode(self, raw: bytes) -> str | None:

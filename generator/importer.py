@@ -130,8 +130,6 @@ def load_mapping(path: Path) -> dict:
         raise MappingError(f"无法读取映射文件 {path}（{why(exc)}）") from None
     except YamlSyntaxError as exc:
         raise MappingError(f"映射文件 {path} 第 {exc.line} 行：{exc.message}。{exc.hint}") from None
-    except RecursionError:  # an alias that holds itself (&a [*a]) has no end
-        raise MappingError(f"映射文件 {path} 嵌套太深，或有引用自身的别名（&、*）") from None
     top = _pairs(tree, "映射文件应当是「键: 值」的形式（fields、defaults、body、body_format、scraped_table）")
     unknown = set(top) - set(_MAPPING_KEYS)
     if unknown:

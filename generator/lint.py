@@ -109,7 +109,8 @@ def lint(doc: Document, body_html: str, content_dir: Path, report: Report, schem
     for i, (level, text) in enumerate(marks):
         if level == 0:
             continue
-        following = next((lv for lv, _t in marks[i + 1:] if lv == 0 or lv <= level), None)
+        # By index, not a slice of the rest: copying the rest at each heading is quadratic.
+        following = next((marks[j][0] for j in range(i + 1, len(marks)) if marks[j][0] <= level), None)
         if not text.strip():
             report.warn(doc.source, doc.body_line, 1, "W208", "正文中有空标题", "删除这个标题，或者写上标题文字。")
         elif following != 0 and not doc.annual:

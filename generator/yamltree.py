@@ -6,6 +6,7 @@ here (BaseLoader) and the schema converts it; positions are kept for error messa
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import yaml
@@ -43,6 +44,9 @@ class YamlSyntaxError(Exception):
         self.line, self.col, self.message, self.hint = line, col, message, hint
 
 
+_NO_ANCHORS = ("不支持 YAML 的锚点和别名（& 和 * 开头的写法）",
+               "把值直接写出来；值本身以 * 或 & 开头时，给它加上英文双引号，例如「摘要: \"*以此件为准\"」。")
+
 # PyYAML's problem texts → what an editor can act on, and which mark names the faulty line
 # ("context": where the construct began; "problem": where PyYAML noticed). First match wins.
 _EXPLAINED = (
@@ -55,6 +59,8 @@ _EXPLAINED = (
     ("did not find expected key", "problem", "缩进不一致", "同一层的键要左对齐，用空格缩进。"),
     ("did not find expected '-' indicator", "problem", "列表的缩进不一致", "列表的每一项以「- 」开头并且左对齐。"),
     ("found character", "problem", "这一行有 YAML 不允许出现在开头的字符", "给这个值加上英文双引号。"),
+    ("while scanning an alias", "context", *_NO_ANCHORS),
+    ("while scanning an anchor", "context", *_NO_ANCHORS),
 )
 
 
@@ -70,10 +76,9 @@ def _explain(exc: yaml.MarkedYAMLError):
 def load(text: str, first_line: int = 1) -> Node | None:
     """Parse YAML text whose first line is line `first_line` of its file; None when empty."""
     try:
-        node = yaml.compose(text, Loader=_FAST)
+        return _build(yaml.parse(text, Loader=_FAST), first_line)
     except yaml.YAMLError:
-        node = _slow(text, first_line)  # the pure-Python reader's words and places for the message
-    return None if node is None else _convert(node, first_line)
+        return _slow(text, first_line)  # the pure-Python reader's words and places for the message
 
 
 # libyaml reads ten times faster; the pure-Python reader explains a mistake the way our
@@ -81,9 +86,9 @@ def load(text: str, first_line: int = 1) -> Node | None:
 _FAST = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
 
 
-def _slow(text: str, first_line: int) -> yaml.Node | None:
+def _slow(text: str, first_line: int) -> Node | None:
     try:
-        return yaml.compose(text, Loader=yaml.BaseLoader)
+        return _build(yaml.parse(text, Loader=yaml.BaseLoader), first_line)
     except yaml.MarkedYAMLError as exc:
         mark, message, hint = _explain(exc)
         line = (mark.line if mark else 0) + first_line
@@ -91,21 +96,74 @@ def _slow(text: str, first_line: int) -> yaml.Node | None:
         raise YamlSyntaxError(line, col, message, hint) from None
     except yaml.YAMLError:
         raise YamlSyntaxError(first_line, 1, "YAML 格式错误", "检查文件开头的元数据块。") from None
+    except ValueError:  # the pure-Python reader decodes "\U00110000" with chr(), which refuses it
+        beyond = next((m for m in re.finditer(r"\\U([0-9A-Fa-f]{8})", text) if int(m[1], 16) > 0x10FFFF), None)
+        where = text[: beyond.start()] if beyond else ""
+        raise YamlSyntaxError(first_line + where.count("\n"), len(where) - where.rfind("\n"), "这一行有无效的字符",
+                              "删除 \\U 开头的转义写法，直接写出要写的字。") from None
 
 
-def _convert(node: yaml.Node, first_line: int) -> Node:
-    line, col = node.start_mark.line + first_line, node.start_mark.column + 1
-    if isinstance(node, yaml.ScalarNode):
-        # "\ud800" escapes decode to lone surrogates, which no page can be written in.
-        if any("\ud800" <= c <= "\udfff" for c in node.value):
-            raise YamlSyntaxError(line, col, "这一行有无效的字符", "删除 \\u 开头的转义写法，直接写出要写的字。")
-        return Scalar(node.value, line, col)
-    if isinstance(node, yaml.SequenceNode):
-        return Seq(tuple(_convert(n, first_line) for n in node.value), line, col)
-    pairs = []
-    for key, value in node.value:
-        k = _convert(key, first_line)
-        if not isinstance(k, Scalar):
-            raise YamlSyntaxError(k.line, k.col, "键必须是一段文字", "把这一项写成「键: 值」。")
-        pairs.append((k, _convert(value, first_line)))
-    return Map(tuple(pairs), line, col)
+# Front matter and config.yml are a few plain levels. Anchors and aliases (&a, *a) are refused
+# outright: ten lines of them stand for a billion values ("billion laughs"), and an editor's
+# value that starts with * or & is text that wants quotes. The depth and size limits bound what
+# is left: a YAML tree is built here from the parser's events, in a loop, never by recursion.
+MAX_DEPTH = 50
+MAX_NODES = 100_000
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_SCALAR, _ALIAS, _DOCUMENT = yaml.ScalarEvent, yaml.AliasEvent, yaml.DocumentStartEvent
+_STARTS = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
+_ENDS = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
+
+
+def _build(events, first_line: int) -> Node | None:
+    """The parser's events → the document's tree (None for an empty stream)."""
+    root, document = None, None
+    open_: list[tuple[yaml.Event, list]] = []  # collections being read, with their items so far
+    nodes = 0
+    for event in events:
+        kind = type(event)
+        if kind is _SCALAR or kind in _STARTS:
+            line, col = event.start_mark.line + first_line, event.start_mark.column + 1
+            if event.anchor is not None:
+                raise _anchor(line, col)
+            nodes += 1
+            if nodes > MAX_NODES:
+                raise YamlSyntaxError(line, col, f"内容太多（超过 {MAX_NODES} 项）",
+                                      "元数据和 config.yml 只写设置；大量数据请放进附件。")
+            if kind is not _SCALAR:
+                if len(open_) >= MAX_DEPTH:
+                    raise YamlSyntaxError(line, col, f"嵌套太深（超过 {MAX_DEPTH} 层）",
+                                          "检查这一行附近是不是多写了「[」「{」，或者缩进越来越深。")
+                open_.append((event, []))
+                continue
+            # "\ud800" escapes decode to lone surrogates, which no page can be written in.
+            if _SURROGATE.search(event.value):
+                raise YamlSyntaxError(line, col, "这一行有无效的字符", "删除 \\u 开头的转义写法，直接写出要写的字。")
+            node = Scalar(event.value, line, col)
+        elif kind in _ENDS:
+            start, items = open_.pop()
+            line, col = start.start_mark.line + first_line, start.start_mark.column + 1
+            node = Seq(tuple(items), line, col) if kind is yaml.SequenceEndEvent else Map(
+                tuple(zip(items[::2], items[1::2])), line, col)
+        elif kind is _ALIAS:
+            raise _anchor(event.start_mark.line + first_line, event.start_mark.column + 1)
+        elif kind is _DOCUMENT:
+            if document is not None:  # as yaml.compose, which reads a single document
+                raise yaml.composer.ComposerError("expected a single document in the stream", document.start_mark,
+                                                  "but found another document", event.start_mark)
+            document = event
+            continue
+        else:
+            continue  # the stream's start and end, a document's end
+        if not open_:
+            root = node
+            continue
+        parent, items = open_[-1]
+        if len(items) % 2 == 0 and type(parent) is yaml.MappingStartEvent and type(node) is not Scalar:
+            raise YamlSyntaxError(node.line, node.col, "键必须是一段文字", "把这一项写成「键: 值」。")
+        items.append(node)
+    return root
+
+
+def _anchor(line: int, col: int) -> YamlSyntaxError:
+    return YamlSyntaxError(line, col, *_NO_ANCHORS)

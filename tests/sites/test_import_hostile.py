@@ -175,7 +175,7 @@ def test_a_csv_cell_over_128_kib_refuses_its_row_only(tmp_path, capsys):
     ("scraped_table: 是\n", "scraped_table 只能是 true 或 false"),
     ("body_format: markdown\n", "body_format 只能是 html 或 text"),
     ("? [a, b]\n: c\n", "第 1 行：键必须是一段文字。把这一项写成「键: 值」。"),
-    ("fields: &a [*a]\n", "嵌套太深，或有引用自身的别名（&、*）"),
+    ("fields: &a [*a]\n", "第 1 行：不支持 YAML 的锚点和别名（& 和 * 开头的写法）。把值直接写出来；值本身以 * 或 & 开头时，给它加上英文双引号，例如「摘要: \"*以此件为准\"」。"),
     ("defaults: {标题: \"\\ud800\"}\n", "第 1 行：这一行有无效的字符。删除 \\u 开头的转义写法，直接写出要写的字。"),
 ])
 def test_a_broken_mapping_is_one_clean_message(tmp_path, capsys, mapping, message):
