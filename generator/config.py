@@ -8,7 +8,7 @@ from pathlib import Path
 
 from . import schema, traditional
 from .errors import Report
-from .yamltree import Map, Scalar, Seq, YamlSyntaxError, load
+from .yamltree import Map, Scalar, Seq, YamlSyntaxError, load, scalars
 
 # key: (required, default, description). The descriptions are what README's table shows.
 SITE_KEYS = {
@@ -201,18 +201,6 @@ class _Reader:
         return slug
 
 
-def _scalars(node):
-    if isinstance(node, Scalar):
-        yield node
-    elif isinstance(node, Seq):
-        for item in node.items:
-            yield from _scalars(item)
-    elif isinstance(node, Map):
-        for key, value in node.items:
-            yield key
-            yield from _scalars(value)
-
-
 def _is_date(text: str) -> bool:
     """YYYY-MM-DD naming a day that exists (2021-02-30 does not)."""
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
@@ -243,7 +231,7 @@ def load_config(path: Path, report: Report) -> Config | None:
     if tree is None:
         report.add(path, 1, 1, "E004", "配置文件是空的", "参照 README 中 config.yml 的示例填写。")
         return None
-    for scalar in _scalars(tree):  # "\v" written as a YAML escape would reach every page and feed
+    for scalar in scalars(tree):  # "\v" written as a YAML escape would reach every page and feed
         found = schema.INVISIBLE.search(scalar.value)
         if found:
             report.add(path, scalar.line, scalar.col, "E002",

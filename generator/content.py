@@ -16,7 +16,7 @@ from .errors import Report
 from .frontmatter import FrontMatterMissing, FrontMatterUnclosed, split
 from .frontmatter import body as frontmatter_body
 from .model import Attachment, Document, permalink
-from .yamltree import Map, Scalar, Seq, YamlSyntaxError
+from .yamltree import Map, Scalar, Seq, YamlSyntaxError, scalars
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 MAX_BYTES = 10 * 1048576  # a Markdown file this large holds pasted data, not a document
@@ -253,7 +253,7 @@ class _DocumentReader:
 
     def convert(self, field: schema.Field, key: Scalar, node):
         """One field's node → its value, None when blank and optional, or _INVALID after reporting."""
-        for scalar in _scalars(node):  # "\v" and "\x00" written as YAML escapes
+        for scalar in scalars(node):  # "\v" and "\x00" written as YAML escapes
             found = schema.INVISIBLE.search(scalar.value)
             if found:
                 return self.invalid(scalar, "E129", f"「{field.zh}」中有看不见的控制字符 {schema.describe(found[0])}",
@@ -379,18 +379,6 @@ class _DocumentReader:
 
 
 _INVALID = object()
-
-
-def _scalars(node):
-    if isinstance(node, Scalar):
-        yield node
-    elif isinstance(node, Seq):
-        for item in node.items:
-            yield from _scalars(item)
-    elif isinstance(node, Map):
-        for key, value in node.items:
-            yield key
-            yield from _scalars(value)
 
 
 def read_body(source: Path) -> str:

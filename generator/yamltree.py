@@ -167,3 +167,18 @@ def _build(events, first_line: int) -> Node | None:
 
 def _anchor(line: int, col: int) -> YamlSyntaxError:
     return YamlSyntaxError(line, col, *_NO_ANCHORS)
+
+
+def scalars(node: Node | None):
+    """Every scalar of a tree, keys included, in document order (iteratively: trees are shallow
+    after load, but this is not the place to find out)."""
+    stack = [node] if node is not None else []
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Scalar):
+            yield item
+        elif isinstance(item, Seq):
+            stack.extend(reversed(item.items))
+        else:
+            for key, value in reversed(item.items):
+                stack.extend((value, key))
