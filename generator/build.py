@@ -20,7 +20,7 @@ from tqdm import tqdm
 from . import checks, disclosure, lint, markup, new, postings, search, traditional, workers
 from .cache import FOLDER as cache_folder, Cache, State, generator_hash
 from .config import Config, load_config
-from .content import MARKDOWN_SUFFIXES, load_documents, private_files
+from .content import downloadable, load_documents, private_files
 from .errors import BuildFailed, Report
 from .output import DoubleWrite, Staging, overlaps, sweep
 from .render import Renderer, environment
@@ -549,12 +549,11 @@ def _guide_form(config: Config, content_dir: Path, report: Report, documents: li
     if not (config.guide and config.guide.form):
         return None
     form = (content_dir / config.guide.form).resolve()
-    inside = form.relative_to(content_dir.resolve()).parts if form.is_relative_to(content_dir.resolve()) else None
-    if inside is None or not form.is_file():
+    if not form.is_relative_to(content_dir.resolve()) or not form.is_file():
         report.add(config.path, 1, 1, "E011", f"找不到政府信息公开申请表「{config.guide.form}」",
                    "guide 的 form 写申请表文件相对于 content/ 的路径，文件要放在 content/ 内。")
         return None
-    if form.suffix.lower() in MARKDOWN_SUFFIXES or any(part.startswith(".") for part in inside):
+    if not downloadable(form, content_dir.resolve()):
         report.add(config.path, 1, 1, "E127", f"「{config.guide.form}」不能作为申请表下载：它是文档的源文件或隐藏文件",
                    "form 写申请表文件（Word、PDF 等）的路径。")
         return None

@@ -361,9 +361,7 @@ class _DocumentReader:
                 regular = stat.S_ISREG(os.stat(target).st_mode)
             except OSError:  # missing, or a name too long for the file system
                 regular = False
-            inside = target.relative_to(self.content_dir).parts if target.is_relative_to(self.content_dir) else ()
-            if target.suffix.lower() in MARKDOWN_SUFFIXES or any(part.startswith(".") for part in inside):
-                # A source file is a document, with its own 公开方式: never a file to download.
+            if not downloadable(target, self.content_dir):
                 self.invalid(node, "E127", f"「{text}」不能作为附件：它是文档的源文件或隐藏文件",
                              "附件是要下载的文件（PDF、Word、表格等）；要引用另一篇文档，在正文中写它的链接。")
                 bad = True
@@ -403,6 +401,13 @@ def _unchanged(attachments: tuple) -> bool:
         return all(_stat(Path(path)) == (size, mtime) for path, size, mtime in attachments)
     except OSError:
         return False
+
+
+def downloadable(target: Path, content_dir: Path) -> bool:
+    """Whether a file under content/ may be offered for download (an attachment, the guide's
+    form): never a source file, which is a document with its own 公开方式, nor a hidden one."""
+    inside = target.relative_to(content_dir).parts if target.is_relative_to(content_dir) else ()
+    return target.suffix.lower() not in MARKDOWN_SUFFIXES and not any(part.startswith(".") for part in inside)
 
 
 def private_files(documents: list[Document]) -> dict[Path, Document]:

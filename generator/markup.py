@@ -501,30 +501,29 @@ class _CodeSpans:
         return edges
 
 
+# The message for a body over the budget, by the kind of work it has most of: (code, what was
+# found, what to do). {number} is the count the survey kept for the costliest line.
+_TOO_MUCH = {
+    "brackets": ("W211", "从这一行起的一段有 {number} 个方括号「[」，很多没有配对",
+                 "删除多余的「[」；要显示方括号本身时写成「\\[」，或者把这段放进代码块（上下各加一行 ```）。"),
+    "symbols": ("W211", "从这一行起的一段有 {number} 处 Markdown 标记符号（* _ ` < & [ \\ 等）",
+                "这一段可能是误粘贴的内容：删除它；要原样显示这些符号，把这段放进代码块（上下各加一行 ```）。"),
+    "footnotes": ("W211", "正文把同一个脚注引用了 {number} 次（第一次在这一行）",
+                  "每个脚注只在一处引用；别处要提到它时，写「见注 1」这样的文字。"),
+    "tags": ("W211", "这一行的「<」后面很久都没有「>」，正文里这样的「<」有很多",
+             "这可能是没粘贴完整的网页代码：删除它；要显示「<」本身时写成「&lt;」。"),
+    "html": ("W210", "HTML 标签嵌套太深（到这一行）", "删除从网页或 Word 粘贴进来的多层 <div> 等标签，正文改用 Markdown 书写。"),
+    "headings": ("W213", "从这一行起有 {number} 个标题或分隔线连着写，中间没有空行",
+                 "在每个标题（# 开头的行）和分隔线（---）的前后各空一行。"),
+    "abbreviations": ("W213", "正文定义了 {number} 个缩写（*[缩写]: 全称）", "只给常用的几个缩写写定义，删除其余以「*[」开头的行。"),
+}
+_TOO_LONG = ("W213", "正文太长或太零碎（{lines} 行、{chars} 字）", "把名单、表格数据做成附件（附件: 文件名），正文只写说明文字。")
+
+
 def _too_much(work: _Work) -> Finding:
     """The message for a body over the budget: about the kind of work it has most of."""
     kind, (_cost, line, number) = max(work.worst.items(), key=lambda item: item[1][0])
-    tail = "排版要花的时间太长，正文已按纯文本显示"
-    if kind == "brackets":
-        return Finding(line, 1, "W211", f"从这一行起的一段有 {number} 个方括号「[」，很多没有配对，{tail}",
-                       "删除多余的「[」；要显示方括号本身时写成「\\[」，或者把这段放进代码块（上下各加一行 ```）。")
-    if kind == "symbols":
-        return Finding(line, 1, "W211", f"从这一行起的一段有 {number} 处 Markdown 标记符号（* _ ` < & [ \\ 等），{tail}",
-                       "这一段可能是误粘贴的内容：删除它；要原样显示这些符号，把这段放进代码块（上下各加一行 ```）。")
-    if kind == "footnotes":
-        return Finding(line, 1, "W211", f"正文把同一个脚注引用了 {number} 次（第一次在这一行），{tail}",
-                       "每个脚注只在一处引用；别处要提到它时，写「见注 1」这样的文字。")
-    if kind == "tags":
-        return Finding(line, 1, "W211", f"这一行的「<」后面很久都没有「>」，正文里这样的「<」有很多，{tail}",
-                       "这可能是没粘贴完整的网页代码：删除它；要显示「<」本身时写成「&lt;」。")
-    if kind == "html":
-        return Finding(line, 1, "W210", f"HTML 标签嵌套太深（到这一行），{tail}",
-                       "删除从网页或 Word 粘贴进来的多层 <div> 等标签，正文改用 Markdown 书写。")
-    if kind == "headings":
-        return Finding(line, 1, "W213", f"从这一行起有 {number} 个标题或分隔线连着写，中间没有空行，{tail}",
-                       "在每个标题（# 开头的行）和分隔线（---）的前后各空一行。")
-    if kind == "abbreviations":
-        return Finding(line, 1, "W213", f"正文定义了 {number} 个缩写（*[缩写]: 全称），{tail}",
-                       "只给常用的几个缩写写定义，删除其余以「*[」开头的行。")
-    return Finding(1, 1, "W213", f"正文太长或太零碎（{work.lines} 行、{work.chars} 字），{tail}",
-                   "把名单、表格数据做成附件（附件: 文件名），正文只写说明文字。")
+    code, found, hint = _TOO_MUCH.get(kind, _TOO_LONG)
+    line = line if kind in _TOO_MUCH else 1  # the whole body: no one line to name
+    message = found.format(number=number, lines=work.lines, chars=work.chars)
+    return Finding(line, 1, code, f"{message}，排版要花的时间太长，正文已按纯文本显示", hint)

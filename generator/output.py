@@ -34,7 +34,6 @@ class Staging:
         self.root_path = str(self.root) + "/"
         self.written: dict[str, str] = {}  # output path → source that wrote it
         self.owners: dict[str, str] = {}  # folder path → the first source that wrote into it
-        self.reserved: dict[str, str] = {}  # folders the build uses for itself → what for
         self.folders: set[str] = set()  # known to exist
 
     def write(self, rel: str, content: bytes, source: str) -> None:
@@ -98,10 +97,6 @@ class Staging:
                     os.unlink(entry.path)
         return empty
 
-    def reserve(self, rel: str, what: str) -> None:
-        """A folder the build works in (and removes): no page may be written into it."""
-        self.reserved[rel] = what
-
     def _target(self, rel: str, source: str, checked: bool = False) -> str:
         """Where rel goes; `checked`: a path an earlier build wrote, known to stay inside.
         Every path has one owner: a file is neither written twice nor where another source
@@ -116,8 +111,8 @@ class Staging:
             folder = rel[:end]
             if folder in self.owners:
                 break
-            if folder in self.written or folder in self.reserved:
-                raise DoubleWrite(folder, self.written.get(folder) or self.reserved[folder], source)
+            if folder in self.written:
+                raise DoubleWrite(folder, self.written[folder], source)
             self.owners[folder] = source
             end = rel.rfind("/", 0, end)
         self.written[rel] = source
