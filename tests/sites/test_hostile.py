@@ -472,3 +472,51 @@ def test_feeds_and_data_files_are_well_formed_whatever_reaches_them(site_root, m
     assert workers._well_formed("feed.xml", "<t>a\x0bb\x00c</t>".encode()) == b"<t>abc</t>"
     assert workers._well_formed("catalogue.json", '["\x1b"]'.encode()) == b'[""]'
     assert workers._well_formed("doc/x/index.html", b"\x0b") == b"\x0b"  # pages are HTML, parsed leniently
+
+
+def test_the_new_content_messages_word_for_word(site_root):
+    """The codes and texts are an interface (tests/unit/test_messages.py holds the older ones)."""
+    site = make_site(site_root, {
+        "w.md": doc(title="内部", index_no="csj/w", mode="不予公开", 附件="secret.txt"),
+        "a.md": doc(index_no="csj/a", 附件="w.md"),
+        "b.md": doc(index_no="csj/b", 附件="secret.txt"),
+        "c.md": doc(index_no="csj/" + "长" * 90),
+    })
+    (site.content / "secret.txt").write_text("x", encoding="utf-8")
+    os.mkfifo(site.content / "fifo.md")
+    assert site.build_fails() == [
+        "site/content/a.md:8:5: 错误[E127]: 「w.md」不能作为附件：它是文档的源文件或隐藏文件\n"
+        "  提示：附件是要下载的文件（PDF、Word、表格等）；要引用另一篇文档，在正文中写它的链接。",
+        "site/content/b.md:8:1: 错误[E128]: 附件「secret.txt」也是 site/content/w.md 的附件，而那篇文件不予公开\n"
+        "  提示：公开的文件和不公开的文件不能共用附件：确认这个附件可以公开后，给公开的文件另存一份。",
+        f"site/content/c.md:3:6: 错误[E130]: 索引号「csj/{'长' * 56}…」太长，做不成网址（其中一段编码后有 810 字节，上限 255）\n"
+        "  提示：索引号用 / 分段，每段写短一些：索引号一般是「机构代码/年份-序号」。",
+        "site/content/fifo.md:1:1: 错误[E131]: 这不是普通文件（可能是管道或设备文件），无法读取\n"
+        "  提示：删除它；文档要保存成普通的文本文件。",
+    ]
+    overlap = gongkai("build", "--output", "content", cwd=site.root)
+    assert overlap.stderr == ("config.yml:1:1: 错误[E012]: 输出目录「content」与内容目录「content」重叠\n"
+                              "  提示：构建会整个替换输出目录，里面不能有内容、配置、模板或缓存：换一个输出目录，例如 output/。\n"
+                              "构建失败：共 1 个错误，content/ 保持不变。\n")
+    epoch = subprocess.run([sys.executable, "-m", "generator", "build"], cwd=site.root, capture_output=True, text=True,
+                           env={**os.environ, "PYTHONPATH": str(ROOT), "SOURCE_DATE_EPOCH": "abc"}, timeout=60)
+    assert epoch.stderr == ("config.yml:1:1: 错误[E016]: 环境变量 SOURCE_DATE_EPOCH「abc」不是有效的时间\n"
+                            "  提示：SOURCE_DATE_EPOCH 写 1970 年以来的秒数（例如 1735689600 是 2025-01-01），或者不设置它。\n"
+                            "构建失败：共 1 个错误，output/ 保持不变。\n")
+
+
+def test_untidy_leftovers_after_publishing_are_a_warning_word_for_word(site_root, monkeypatch):
+    """The new site stands; a cache that cannot be saved only costs the next build its speed (W215)."""
+    site = make_site(site_root, {"a.md": doc(title="第一版")})
+    site.build()
+    site.write("a.md", doc(title="第二版"))
+
+    def refuse(self, state):
+        raise PermissionError(errno.EACCES, "Permission denied", str(self.root / "state"))
+    monkeypatch.setattr(cache_module.Cache, "save", refuse)
+    result = site.build()
+    assert "第二版" in site.page("doc/csj/2024-0000001/index.html")
+    folder = cache_module.location(site.output, site.root)
+    assert [p.format() for p in result.report.warnings if p.code == "W215"] == [
+        f"{os.path.relpath(folder)}:1:1: 警告[W215]: 网站已更新，但构建缓存或上一版网站没能整理：{folder / 'state'}: Permission denied\n"
+        "  提示：下一次构建会完整重新生成并再次清理；检查这个目录的权限和磁盘空间。"]
