@@ -13,6 +13,7 @@ STALE_AFTER = dt.timedelta(days=183)  # 国办 inspections count a column silent
 def check(site: Site, report: Report) -> None:
     three_in_step(site, report)
     freshness(site, report)
+    empty_columns(site, report)
 
 
 def three_in_step(site: Site, report: Report) -> None:
@@ -38,3 +39,19 @@ def freshness(site: Site, report: Report) -> None:
             report.warn(site.config.path, category.line, 1, "W202",
                         f"栏目「{category.key}」已有 {(site.build_date - newest).days} 天没有更新（最近一篇发布于 {newest.isoformat()}）",
                         "及时发布新信息；国办检查把六个月没有更新的栏目算作不更新。")
+
+
+def empty_columns(site: Site, report: Report) -> None:
+    """A shown column without documents is a 空白栏目 to inspectors: one warning for the highest
+    empty column of each empty subtree (its empty children are named by it)."""
+    def walk(category) -> None:
+        if site.by_category.get(category.key):
+            for child in category.children:
+                walk(child)
+            return
+        what = "和它的下级栏目都" if category.children else ""
+        report.warn(site.config.path, category.line, 1, "W216",
+                    f"栏目「{category.key}」{what}没有文件，检查时会算作空白栏目",
+                    "发布这个栏目的文件，或者在 config.yml 写 hide_empty_columns: true 隐藏没有文件的栏目。")
+    for top in site.shown_categories:
+        walk(top)

@@ -27,6 +27,8 @@ SITE_KEYS = {
     "agencies": (True, None, "发布机构列表：name 名称，slug 网址目录名，code 索引号前缀"),
     "categories": (True, None, "公开目录分类树：name 名称，slug 网址目录名，children 下级目录"),
     "guide": (False, None, "政府信息公开指南中的工作机构和获取方式（条例第十二条），见下表"),
+    "identity": (False, None, "网站标识信息（国办发〔2017〕47号）：主办单位、承办单位、备案号等，显示在每页页脚，见下表"),
+    "hide_empty_columns": (False, "false", "true 时没有文件的栏目不生成页面和订阅，网站地图和所有导航中也没有它（检查时空白栏目算作不合格）；默认 false：显示「暂无文件」，构建给出 W216 警告"),
     "federation": (False, None, "联合搜索：一并搜索的其他专栏（各自用 Gongkai 生成），每项 name 名称、url 网址；生成 search/all/ 页面"),
 }
 # 联合搜索: the other columns a portal's search/all/ page searches along with this one.
@@ -45,6 +47,24 @@ GUIDE_KEYS = {
     "postcode": (False, None, "邮政编码"),
     "form": (False, None, "政府信息公开申请表文件，相对于 content/ 的路径，可供下载"),
 }
+# 网站标识 (政府网站发展指引，国办发〔2017〕47号): every key but address and phone is required once
+# `identity` is written. Shown in every page's footer, with 网站标识码 (site_id).
+IDENTITY_KEYS = {
+    "sponsor": (True, None, "主办单位"),
+    "organiser": (True, None, "承办单位"),
+    "icp": (True, None, "ICP备案号，例如 鲁ICP备00000000号，链接到工业和信息化部备案系统"),
+    "police": (True, None, "公安机关备案号，例如 鲁公网安备 00000000000000号，链接到全国互联网安全管理服务平台中这个号码的备案信息"),
+    "conac": (True, None, "党政机关网站标识的证书页面网址，页脚显示为文字链接「党政机关网站标识」"),
+    "portal_name": (True, None, "上级门户网站的名称，页脚显示为链接「上级门户：名称」"),
+    "portal_url": (True, None, "上级门户网站的网址，以 https:// 或 http:// 开头"),
+    "address": (False, None, "主办单位地址"),
+    "phone": (False, None, "联系电话"),
+}
+ICP_URL = "https://beian.miit.gov.cn/"  # 工业和信息化部 ICP/IP地址/域名信息备案管理系统
+POLICE_URL = "https://beian.mps.gov.cn/#/query/webSearch?code="  # 全国互联网安全管理服务平台, + the record's digits
+_ICP = re.compile(r"ICP备\d+号")
+_POLICE = re.compile(r"公网安备\s*(\d+)\s*号")
+_URL = re.compile(r"^https?://[^/\s]+(/\S*)?$")
 AGENCY_KEYS = {
     "name": (True, None, "机构全称，文档的「发布机构」写这个名称"),
     "slug": (False, None, "网址中的目录名，默认用名称"),
@@ -60,7 +80,7 @@ CATEGORY_KEYS = {
 
 # First-level URL folders the generator writes itself; a category may not take them.
 RESERVED_SLUGS = frozenset({"doc", "agency", "year", "static", "files", "search", "pagefind", "postings", "page",
-                            "elder", "accessibility", "rules", "guide", "data", "zh-hant",
+                            "elder", "accessibility", "rules", "guide", "data", "zh-hant", "sitemap",
                             # files at the site root
                             "feed.xml", "sitemap.xml", "robots.txt", "catalogue.json", "catalogue.csv", "404.html",
                             "index.html"})
@@ -112,6 +132,30 @@ class Guide:
 
 
 @dataclass(frozen=True)
+class Identity:
+    """The site's 网站标识 (国办发〔2017〕47号), shown in every page's footer."""
+
+    sponsor: str  # 主办单位
+    organiser: str  # 承办单位
+    icp: str  # ICP备案号, as written
+    police: str  # 公安机关备案号, as written
+    conac: str  # the 党政机关网站标识 certificate page
+    portal_name: str
+    portal_url: str
+    address: str | None = None
+    phone: str | None = None
+
+    @property
+    def icp_url(self) -> str:
+        return ICP_URL
+
+    @property
+    def police_url(self) -> str:
+        """The record's page on the 公安 platform: its number is the digits of `police`."""
+        return POLICE_URL + _POLICE.search(self.police)[1]
+
+
+@dataclass(frozen=True)
 class Column:
     """Another column searched by this site's 联合搜索 page."""
 
@@ -138,6 +182,8 @@ class Config:
     guide: Guide | None = None
     traditional: str | None = None  # the OpenCC conversion of the 繁體 mirror, or None: no mirror
     federation: tuple[Column, ...] = ()  # other columns the search/all/ page searches too
+    identity: Identity | None = None  # 主办单位, 备案号 and the rest of the footer
+    hide_empty_columns: bool = False  # columns without documents get no page and no link (Site.shown_categories)
 
     @property
     def root(self) -> Path:
@@ -274,6 +320,8 @@ def load_config(path: Path, report: Report) -> Config | None:
         guide=_guide(r, site.get("guide")),
         traditional=_traditional(r, site),
         federation=_federation(r, site.get("federation"), name),
+        identity=_identity(r, site.get("identity")),
+        hide_empty_columns=_flag(r, site, "hide_empty_columns"),
     )
 
 
@@ -320,6 +368,33 @@ def _traditional(r: _Reader, site: dict) -> str | None:
     r.error(site["traditional"], "E005", f"traditional 的值「{raw}」无法识别",
             "写 true（生成繁体版）或 false；也可以写转换方案：" + "、".join(traditional.CONVERSIONS) + "。")
     return None
+
+
+def _flag(r: _Reader, site: dict, key: str) -> bool:
+    raw = r.text(site, key, SITE_KEYS, "站点配置")
+    value = (raw or SITE_KEYS[key][1]).lower()
+    if value not in TRUE + FALSE:
+        r.error(site[key], "E005", f"{key} 的值「{raw}」无法识别", "写 true 或 false。")
+    return value in TRUE
+
+
+def _identity(r: _Reader, node) -> Identity | None:
+    if node is None:
+        return None
+    where = "网站标识（identity）"
+    values = r.mapping(node, IDENTITY_KEYS, where)
+    texts = {key: r.text(values, key, IDENTITY_KEYS, where) for key in IDENTITY_KEYS}
+    checks = (("icp", _ICP, "ICP备案号", "写成「鲁ICP备00000000号」这样的形式，照抄工业和信息化部备案系统中的号码。"),
+              ("police", _POLICE, "公安机关备案号", "写成「鲁公网安备 00000000000000号」这样的形式，照抄全国互联网安全管理服务平台中的号码。"),
+              ("conac", _URL, "党政机关网站标识的网址", "写标识证书页面的完整网址，以 https:// 开头。"),
+              ("portal_url", _URL, "上级门户网站的网址", "写完整的网址，例如 https://www.example.gov.cn/。"))
+    for key, pattern, what, hint in checks:
+        if texts[key] is not None and not pattern.search(texts[key]):
+            r.error(values[key], "E005", f"{where}的{what}「{texts[key]}」格式不对", hint)
+            texts[key] = None
+    if any(texts[key] is None for key, (required, _d, _doc) in IDENTITY_KEYS.items() if required):
+        return None
+    return Identity(**texts)
 
 
 def _guide(r: _Reader, node) -> Guide | None:

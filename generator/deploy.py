@@ -161,6 +161,15 @@ def nginx_conf(config: Config, root: Path | None = None, listen: tuple[str, ...]
     ])
 
 
+def not_found_pages(path: str) -> tuple[str, ...]:
+    """For a server that is not nginx (gongkai serve, the tests' host): the 404 pages a miss at
+    `path` (relative to the site root, no leading /) may get, the copy's own first, as nginx_conf's
+    error_page lines send them: zh-hant/elder/ → zh-hant/elder/404.html, elder/ → elder/404.html,
+    zh-hant/ → zh-hant/404.html, else 404.html. Serve the first that exists."""
+    copies = [prefix for prefix in (PREFIX + ELDER, PREFIX, ELDER) if path.startswith(prefix)]
+    return tuple(prefix + "404.html" for prefix in copies) + ("404.html",)
+
+
 def write(config: Config, root: Path, target: Path | None = None) -> Path:
     """Write the nginx configuration for the site in `root` to `target` (default:
     deploy/nginx.conf beside config.yml), only when it changed; returns where."""

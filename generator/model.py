@@ -96,3 +96,12 @@ class Site:
     replaces: dict = field(compare=False, hash=False)  # 索引号 → documents it supersedes
     current_rules: tuple = ()  # 规章 and 行政规范性文件 in force on the build date
     ended: tuple = ()  # documents 失效, 废止 or 已修订 on the build date
+    # config.categories as readers see them: with hide_empty_columns, a column without documents
+    # is left out at every level (its parent's `children` too). Pages, feeds, the sitemap and
+    # every template iterate this, never config.categories.
+    shown_categories: tuple[Category, ...] = ()
+
+    def all_shown_categories(self):
+        """Every shown column, each before its children (config.all_categories' order)."""
+        for top in self.shown_categories:
+            yield from top.walk()

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterator
 from urllib.parse import quote, urlsplit
@@ -48,6 +48,7 @@ def environment(search_path: list[Path]) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["filesize"] = filesize
+    env.filters["validity_word"] = validity.word
     env.filters["cndate"] = lambda d: f"{d.year}年{d.month}月{d.day}日" if d else ""
     return env
 
@@ -135,6 +136,14 @@ def paged_url(base: str, number: int) -> str:
     return base if number == 1 else f"{base}page/{number}/"
 
 
+def window(number: int, count: int, size: int = 5) -> list[int | None]:
+    """The page numbers a paged list links: at most `size` around page `number` of `count`,
+    with None where numbers are left out before or after them (shown as 「…」)."""
+    start = max(1, min(number - size // 2, count - size + 1))
+    end = min(count, start + size - 1)
+    return [None] * (start > 1) + list(range(start, end + 1)) + [None] * (end < count)
+
+
 class Renderer:
     def __init__(self, site: Site, env: jinja2.Environment, shards: tuple[str, ...] = ()):
         self.site, self.env = site, env
@@ -159,10 +168,11 @@ class Renderer:
         everything = ("site", self.site_fingerprint())
         self.newest = site.documents[0].date if site.documents else site.build_date
         jobs = [Job("page:index.html", everything, lambda: self.page(
-            "index.html", "home.html", "首页", latest=site.documents[: site.config.latest_count], feed=feeds.NAME),
+            "index.html", "home.html", "首页", latest=site.documents[: site.config.latest_count], feed=feeds.NAME,
+            shortcuts=self.shortcuts()),
             listed=(("", self.newest),))]
         jobs.append(self.feed("", "全部文件", site.documents))
-        for category in site.config.all_categories():
+        for category in site.all_shown_categories():  # with hide_empty_columns, only columns with documents
             # A column page shows how many documents each child holds and, at the top level,
             # how many rules are in force or ended.
             counts = (tuple(len(site.by_category.get(c.key, ())) for c in category.children),
@@ -209,6 +219,8 @@ class Renderer:
               if site.config.federation else []),
             Job("page:accessibility/", everything, lambda: self.page(
                 "accessibility/index.html", "accessibility.html", "无障碍声明"), listed=(("accessibility/", self.newest),)),
+            Job("page:sitemap/", everything, lambda: self.page(
+                "sitemap/index.html", "sitemap.html", "网站地图"), listed=(("sitemap/", self.newest),)),
         ]
         jobs += [
             Job("data:catalogue", everything, lambda: iter([
@@ -225,6 +237,12 @@ class Renderer:
                 "guide/index.html", "guide.html", "政府信息公开指南", guide=site.config.guide),
                 listed=(("guide/", self.newest),)))
         jobs.append(Job("page:404.html", everything, lambda: self.page("404.html", "404.html", "404", absolute=True)))
+        if site.config.hide_empty_columns:
+            # Which columns exist then depends on the documents, and every page's navigation links
+            # them: every unit depends on the shown tree (else config.yml, in every key, decides it).
+            shown = repr([c.key for c in site.all_shown_categories()])
+            shown = ("columns", hashlib.sha256(shown.encode()).hexdigest())
+            jobs = [replace(job, inputs=job.inputs + (shown,)) for job in jobs]
         listed = tuple(entry for job in jobs for entry in job.listed)
         if self.converter:  # the 繁體 mirror's pages too: readers are sent there as well
             listed += tuple((traditional.PREFIX + url, date) for url, date in listed)
@@ -327,7 +345,7 @@ class Renderer:
         for number in range(1, count + 1):
             shown = docs[(number - 1) * size: number * size]
             pagination = {"number": number, "count": count, "base": base, "total": len(docs),
-                          "url": lambda n, base=base: paged_url(base, n)}
+                          "window": window(number, count), "url": lambda n, base=base: paged_url(base, n)}
             inputs = (len(docs), counts, tuple(self.fingerprint(d) for d in shown),
                       tuple(self.fingerprint(self.site.by_index.get(d.superseded_by)) for d in shown))
             jobs.append(Job(f"list:{paged_url(base, number)}", inputs, lambda number=number, shown=shown, pagination=pagination: self.page(
@@ -388,6 +406,33 @@ class Renderer:
             return html
         return PerVariant(placed)
 
+    def shortcuts(self) -> list[tuple[str, str, int]]:
+        """The home page's entries to what readers look for most, found from the documents rather
+        than from column names: the column most 解读 are in, the current-rules catalogue, the 指南,
+        and the column the 年报 are in. (label, site path, how many documents) each."""
+        site = self.site
+
+        def column_of(docs) -> Category | None:
+            counts: dict[str, int] = {}
+            for doc in docs:
+                counts[doc.category.key] = counts.get(doc.category.key, 0) + 1
+            return self.categories[min(counts, key=lambda k: (-counts[k], k))] if counts else None
+        found = []
+        interpretations = column_of(d for d in site.documents if d.interprets)
+        if interpretations:
+            found.append(("政策解读", category_url(interpretations), len(site.by_category[interpretations.key])))
+        if any(validity.is_normative(d) for d in site.documents):
+            found.append(("现行有效规范性文件", "rules/current/", len(site.current_rules)))
+        guide = next((c for c in site.shown_categories if c.name == "政府信息公开指南"), None)
+        if site.config.guide:
+            found.append(("政府信息公开指南", "guide/", 0))
+        elif guide:
+            found.append(("政府信息公开指南", category_url(guide), len(site.by_category.get(guide.key, ()))))
+        reports = column_of(d for d in site.documents if d.annual is not None)
+        if reports:
+            found.append(("政府信息公开年报", category_url(reports), len(site.by_category[reports.key])))
+        return found
+
     def apply_url(self) -> str | None:
         """Where 依申请公开 entries send readers: config's apply_url, else the guide's how-to-apply
         section, else the 指南 column if any."""
@@ -396,5 +441,5 @@ class Renderer:
             return configured if configured.startswith(("http://", "https://")) else configured.lstrip("/")
         if self.site.config.guide:
             return "guide/#apply"
-        guide = next((c for c in self.site.config.categories if c.name == "政府信息公开指南"), None)
+        guide = next((c for c in self.site.shown_categories if c.name == "政府信息公开指南"), None)
         return category_url(guide) if guide else None

@@ -16,11 +16,13 @@ import json
 import sys
 import threading
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from watchdog.events import FileSystemEventHandler
 from watchdog.observers import Observer
 
 from .build import THEMES, build
+from .deploy import not_found_pages
 from .errors import BuildFailed
 
 RELOAD_PATH = "/__gongkai/"
@@ -101,10 +103,29 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         path = Path(self.translate_path(self.path))
         page = path / "index.html" if path.is_dir() else path
         if page.suffix == ".html" and page.is_file():
-            script = f'<script src="{RELOAD_PATH}reload.js"></script>'.encode()
-            body = page.read_bytes().replace(b"</body>", script + b"</body>", 1)
-            return self._send(200, "text/html; charset=utf-8", body)
+            return self._send(200, "text/html; charset=utf-8", self._reloading(page))
         return super().do_GET()
+
+    def send_error(self, code, message=None, explain=None):
+        """A miss gets its copy's own 404 page (长者模式, 繁體), as nginx sends it (deploy.not_found_pages)."""
+        if code != 404:
+            return super().send_error(code, message, explain)
+        root = Path(self.directory)
+        rel = unquote(urlsplit(self.path).path).lstrip("/")
+        page = next((root / p for p in not_found_pages(rel) if (root / p).is_file()), None)
+        if page is None:
+            return super().send_error(code, message, explain)
+        self._send(404, "text/html; charset=utf-8", self._reloading(page))
+
+    def list_directory(self, path):
+        """A folder without index.html is a miss, as with nginx (no listing of the published folder)."""
+        self.send_error(404)
+        return None
+
+    def _reloading(self, page: Path) -> bytes:
+        """The page with the script that reloads it after a rebuild."""
+        script = f'<script src="{RELOAD_PATH}reload.js"></script>'.encode()
+        return page.read_bytes().replace(b"</body>", script + b"</body>", 1)
 
     def _addressed_here(self) -> bool:
         """Whether the Host header names this machine; if not, the request is refused (403)."""
@@ -133,7 +154,8 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
-        self.wfile.write(body)
+        if self.command != "HEAD":
+            self.wfile.write(body)
 
 
 def is_local_host(host: str | None, port: int) -> bool:

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from dataclasses import replace
 
 from . import validity
-from .config import Config
+from .config import Category, Config
 from .model import Document, Site
 
 
@@ -37,4 +38,10 @@ def build_site(config: Config, documents: list[Document], build_date: dt.date) -
         replaces={k: tuple(v) for k, v in replaces.items()},
         current_rules=tuple(d for d in docs if validity.is_normative(d) and d.validity == validity.VALID),
         ended=tuple(d for d in docs if d.validity != validity.VALID),
+        shown_categories=shown(config.categories, by_category) if config.hide_empty_columns else config.categories,
     )
+
+
+def shown(categories: tuple[Category, ...], by_category) -> tuple[Category, ...]:
+    """The columns holding a document somewhere in their subtree, each with its children filtered alike."""
+    return tuple(replace(c, children=shown(c.children, by_category)) for c in categories if by_category.get(c.key))

@@ -8,6 +8,9 @@ import io
 import shutil
 import threading
 from pathlib import Path
+from urllib.parse import unquote
+
+from generator.deploy import not_found_pages
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
@@ -21,7 +24,8 @@ def chromium_path() -> str:
 
 
 class _Host(http.server.SimpleHTTPRequestHandler):
-    """Like a static host: the site under its base path, 404.html for anything missing."""
+    """Like a static host: the site under its base path, for anything missing the 404 page of
+    its copy of the site (elder/, zh-hant/, zh-hant/elder/ or the root's), as nginx sends it."""
 
     base = "/"
 
@@ -31,16 +35,18 @@ class _Host(http.server.SimpleHTTPRequestHandler):
     def send_head(self):
         path = self.path.split("?", 1)[0]
         if not path.startswith(self.base):
-            return self._not_found()
+            return self._not_found("")
+        rel = unquote(path[len(self.base):])  # the site path: which copy of the site it is in
         self.path = "/" + self.path[len(self.base):]
         target = Path(self.translate_path(self.path))
         if not (target.is_file() or (target / "index.html").is_file()):
-            return self._not_found()
+            return self._not_found(rel)
         return super().send_head()
 
-    def _not_found(self):
-        page = Path(self.directory) / "404.html"
-        body = page.read_bytes() if page.is_file() else b"not found"
+    def _not_found(self, rel: str):
+        root = Path(self.directory)
+        page = next((root / p for p in not_found_pages(rel) if (root / p).is_file()), None)
+        body = page.read_bytes() if page else b"not found"
         self.send_response(404)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))

@@ -59,7 +59,7 @@ def test_every_page_has_its_twin_in_the_other_script(sample):
     found = pages(out)
     hant = {p.removeprefix(traditional.PREFIX) for p in found if p.startswith(traditional.PREFIX)}
     hans = {p for p in found if not p.startswith(traditional.PREFIX)}
-    assert hant == hans and len(hans) > 100
+    assert hant == hans and len(hans) > 90  # every page type (the sample hides its empty columns)
 
 
 def test_hreflang_canonical_and_switch_point_at_the_same_page(sample):

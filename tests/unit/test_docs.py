@@ -24,6 +24,12 @@ def test_guide_table_matches_schema():
     assert "\n".join(rows) in README
 
 
+def test_identity_table_matches_schema():
+    from generator.config import IDENTITY_KEYS
+    rows = [f"| `{key}` | {'必填' if required else '可选'} | {doc} |" for key, (required, _d, doc) in IDENTITY_KEYS.items()]
+    assert "\n".join(rows) in README
+
+
 def test_every_error_code_in_the_code_is_documented():
     source = "".join(p.read_text(encoding="utf-8") for p in (Path(schema.__file__).parent).glob("*.py"))
     codes = set(re.findall(r'"(E\d{3})"', source))

@@ -243,7 +243,7 @@ def test_a_build_names_the_file_and_line_and_keeps_the_text(site_root):
     body = "第一段。\n\n前文 <style>\n\n" + "[" * 100_000 + "\n\n最后一段。"
     site = make_site(site_root, {"a.md": doc(body=body), "b.md": doc(index_no="csj/2024-0000002", body="<script>")})
     result = bounded(site.build, seconds=20)
-    assert [p.format() for p in result.report.warnings if p.code.startswith("W21")] == [
+    assert [p.format() for p in result.report.warnings if p.code in ("W210", "W211", "W212", "W213")] == [
         "site/content/a.md:14:1: 警告[W211]: 从这一行起的一段有 100000 个方括号「[」，很多没有配对，排版要花的时间太长，正文已按纯文本显示\n"
         "  提示：删除多余的「[」；要显示方括号本身时写成「\\[」，或者把这段放进代码块（上下各加一行 ```）。",
         "site/content/b.md:10:1: 警告[W212]: <script> 没有结束标签 </script>，已经把它按文字显示，后面的正文照常显示\n"
