@@ -11,7 +11,7 @@ from __future__ import annotations
 from urllib.parse import quote
 from xml.sax.saxutils import escape, quoteattr
 
-from . import disclosure
+from . import disclosure, validity
 
 LATEST = 50  # entries a feed holds: the newest documents of its scope
 NAME = "feed.xml"  # a feed's file name, in the folder of the page it follows
@@ -40,8 +40,11 @@ def _entry(base_url: str, doc) -> str:
     else:
         summary = doc.summary or ""
     facts = "；".join(f"{k}：{v}" for k, v in (("索引号", doc.index_no), ("文号", doc.doc_no),
-                                              ("发布机构", doc.agency_names), ("公开方式", doc.mode)) if v)
-    return (f"<entry>\n<id>{escape(url)}</id>\n<title>{escape(doc.title)}</title>\n"
+                                              ("发布机构", doc.agency_names), ("公开方式", doc.mode),
+                                              ("有效性", validity.word(doc.validity))) if v)
+    # A document no longer in force says so in its title: a feed reader shows nothing else.
+    title = doc.title + (f"（{validity.word(doc.validity)}）" if validity.word(doc.validity) else "")
+    return (f"<entry>\n<id>{escape(url)}</id>\n<title>{escape(title)}</title>\n"
             f"<updated>{_time(doc.date)}</updated>\n<link rel=\"alternate\" type=\"text/html\" href={quoteattr(url)}/>\n"
             f"<author><name>{escape(doc.agency_names)}</name></author>\n"
             f"<category term={quoteattr(doc.category.key)}/>\n"

@@ -93,7 +93,28 @@ def to_html(source: str) -> str:
         return _plain(source)
     levels = [int(m[2]) for m in _HEADING.finditer(html)]
     shift = 2 - min(levels) if levels else 0
-    return _HEADING.sub(lambda m: f"<{m[1]}h{min(6, int(m[2]) + shift)}", html) if shift else html
+    return signed(_HEADING.sub(lambda m: f"<{m[1]}h{min(6, int(m[2]) + shift)}", html) if shift else html)
+
+
+# The 落款 of a 公文 (GB/T 9704): the body ends with a paragraph holding only a date
+# (2021年7月23日, 二〇二一年七月二十三日), after at most one short paragraph naming the issuing
+# agency. Both are marked class="signature" and shown right-aligned; editors write nothing special.
+_NUMERAL = "0-9０-９〇零一二三四五六七八九十"
+_DATE = re.compile(rf"[{_NUMERAL}]{{4}}年[{_NUMERAL}]{{1,3}}月[{_NUMERAL}]{{1,3}}日")
+_LAST_PARAGRAPHS = re.compile(r"(?:<p>([^<>]*)</p>\s*)?<p>([^<>]*)</p>\s*$")
+AGENCY_MAX = 40  # characters: an agency's name, or two joined by spaces, never a sentence
+
+
+def signed(html: str) -> str:
+    found = _LAST_PARAGRAPHS.search(html)
+    if not found or not _DATE.fullmatch(found[2].strip()):
+        return html
+    agency = found[1]
+    if agency is not None and (len(agency.strip()) > AGENCY_MAX or any(c in agency for c in "。；：，")):
+        agency = None  # the paragraph before is text: only the date is the 落款
+    start = found.start(2) - 3 if agency is None else found.start()
+    tail = html[start:]
+    return html[:start] + tail.replace("<p>", '<p class="signature">')
 
 
 _TAG = re.compile(r"<[^<>]*>")  # not [^>]*: from each of many `<` to a far `>` is quadratic

@@ -17,6 +17,15 @@ EXPIRED = "失效"
 NORMATIVE = ("规章", "行政规范性文件")
 
 
+# How lists, search results and feeds name a document no longer in force: a word, never colour alone.
+WORDS = {"失效": "已失效", "废止": "已废止", "已修订": "已修订"}
+
+
+def word(value: str) -> str:
+    """「已废止」 for 废止; "" for a document in force."""
+    return WORDS.get(value, "")
+
+
 def as_of(doc: Document, today: dt.date) -> Document:
     """The document with its validity as of `today`."""
     if doc.validity == VALID and doc.valid_until and doc.valid_until < today:

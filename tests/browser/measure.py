@@ -72,3 +72,120 @@ def focus_ring_contrast(page) -> dict:
         return {ratio: Math.round(ratio(ring, around) * 100) / 100, width: parseFloat(s.outlineWidth),
                 style: s.outlineStyle, text: (el.textContent || el.id).trim().slice(0, 20)};
     }""")
+
+
+# ---- Layout (issue 15): sideways scrolling, text size, where the body starts, line breaks, 年报 tables ----
+
+TEXT_SIZES = (100, 120, 140, 160, 180, 200)  # the toolbar's 字号 steps (toolbar.js SIZES)
+
+
+def scroll_width(page) -> int:
+    """How wide the document is; more than the viewport means the page scrolls sideways."""
+    return page.evaluate("document.documentElement.scrollWidth")
+
+
+def scroll_widths(page, sizes) -> dict[int, int]:
+    """The document's scrollWidth at each toolbar text size, set as the toolbar's 字号 sets it (prefs.js,
+    toolbar.js): the root font at size %, or 1.5 × size % in 长者模式 (whose own root font is 150 %), 100
+    clearing it. One round trip: reading scrollWidth lays the page out again. The size is cleared after."""
+    widths = page.evaluate("""sizes => { const root = document.documentElement, elder = root.classList.contains('elder');
+        const widths = sizes.map(size => { root.style.fontSize = size === 100 ? '' : (elder ? 1.5 : 1) * size + '%';
+                                           return root.scrollWidth; });
+        root.style.fontSize = ''; return widths; }""", list(sizes))
+    return dict(zip(sizes, widths))
+
+
+def first_visible_top(page, selector: str) -> float | None:
+    """The distance from the top of the page to the first visible element matching `selector`."""
+    return page.evaluate("""selector => { for (const el of document.querySelectorAll(selector)) {
+            const r = el.getBoundingClientRect();
+            if (r.width > 0 && r.height > 0 && getComputedStyle(el).visibility !== 'hidden')
+                return Math.round(r.top + window.scrollY); }
+        return null; }""", selector)
+
+
+# A line may end after whitespace or closing/middle punctuation (，。、；：？！）」》… and - — /), or
+# before an opening bracket or quote (（「《“). Any other line start inside a label is a word broken.
+_BREAKS = r"""
+const OK_BEFORE = /[\s\u3000\p{Pe}\p{Pf}\p{Po}\p{Pd}]/u, OK_AFTER = /[\p{Ps}\p{Pi}]/u;
+const hidden = el => !el || el.closest('.visually-hidden, .sr-only, [hidden]') || el.getClientRects().length === 0
+                     || getComputedStyle(el).visibility === 'hidden';
+const breaksIn = el => {
+    let bad = 0, prev = null, prevChar = '', gap = false, text = '';
+    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT | NodeFilter.SHOW_ELEMENT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        if (node.nodeType === 1) { if (node.tagName === 'BR') gap = true; continue; }
+        if (hidden(node.parentElement)) continue;
+        const range = document.createRange();
+        let offset = 0;
+        for (const ch of node.data) {  // code points
+            range.setStart(node, offset); range.setEnd(node, offset + ch.length);
+            offset += ch.length;
+            const r = [...range.getClientRects()].find(q => q.width > 0 && q.height > 0);
+            if (/\s/.test(ch) || !r) { gap = gap || /\s/.test(ch); text += ch; continue; }
+            // A new line: this character starts below the previous one's middle (its bottom, allowing
+            // for line heights tighter than the glyph box).
+            if (prev && r.top >= prev.top + prev.height / 2 && !gap && !OK_BEFORE.test(prevChar) && !OK_AFTER.test(ch)) {
+                bad++; text += '/';
+            }
+            prev = r; prevChar = ch; gap = false; text += ch;
+        }
+    }
+    return {bad, text: text.trim().replace(/\s+/g, ' ')};
+};
+"""
+
+
+def bad_line_breaks(page, selector: str) -> dict:
+    """Visible elements matching `selector` whose text wraps inside a word: each character is measured
+    with a Range, a line starts where a character lies below the previous one, and that break is bad
+    unless it follows whitespace or punctuation (，。、；：）」》 …) or comes before an opening bracket (（「《).
+    Returns {"checked": how many elements were measured, "bad": their texts with a / at each bad break
+    ("索引/号", "公/开/目/录")}."""
+    return page.evaluate("(selector) => {" + _BREAKS + """
+        let checked = 0; const bad = [];
+        for (const el of document.querySelectorAll(selector)) {
+            if (hidden(el) || !el.textContent.trim()) continue;
+            checked++;
+            const found = breaksIn(el);
+            if (found.bad) bad.push(found.text);
+        }
+        return {checked, bad};
+    }""", selector)
+
+
+def report_tables(page, scroll_to_end: bool = False) -> list[dict]:
+    """Each 年报 table (.report) and its scroll container (.table-scroll, else its parent): how many
+    columns it has, the container's scrollWidth and clientWidth, and where its first row header
+    (th[scope=row]) lies against the container's left edge — after scrolling the container to its
+    far end when `scroll_to_end`."""
+    return page.evaluate("""(toEnd) => [...document.querySelectorAll('.report')].map((table, index) => {
+        const box = table.closest('.table-scroll') || table.parentElement;
+        const columns = Math.max(0, ...[...table.rows].map(row => [...row.cells].reduce((n, c) => n + c.colSpan, 0)));
+        if (toEnd) box.scrollLeft = box.scrollWidth;
+        const th = table.querySelector('th[scope=row]');
+        const b = box.getBoundingClientRect(), h = th && th.getBoundingClientRect();
+        return {index, columns, container: box.className || box.tagName.toLowerCase(),
+                caption: table.caption ? [...table.caption.childNodes].filter(n => n.nodeType === 3)
+                                                   .map(n => n.data).join('').trim() : '',
+                scrollWidth: box.scrollWidth, clientWidth: box.clientWidth, scrollLeft: Math.round(box.scrollLeft),
+                boxLeft: Math.round(b.left), rowHeader: th ? th.textContent.trim().slice(0, 12) : null,
+                rowHeaderLeft: h ? Math.round(h.left) : null};
+    })""", scroll_to_end)
+
+
+def links_to(page, path_end: str, word: str) -> list[dict]:
+    """Every link whose address ends with `path_end`, with whether the list item around it (li, tr,
+    else the link's parent) shows `word` as visible text (not only to screen readers)."""
+    return page.evaluate("""([end, word]) => {
+        const hidden = el => el.closest('.visually-hidden, .sr-only, [hidden]') || el.getClientRects().length === 0;
+        return [...document.querySelectorAll('a[href]')].filter(a => new URL(a.href).pathname.endsWith(end)).map(a => {
+            const item = a.closest('li, tr') || a.parentElement;
+            const walker = document.createTreeWalker(item, NodeFilter.SHOW_TEXT);
+            let shown = false;
+            for (let n = walker.nextNode(); n; n = walker.nextNode())
+                if (n.data.includes(word) && !hidden(n.parentElement)) { shown = true; break; }
+            return {item: item.tagName.toLowerCase(), text: item.innerText.trim().replace(/\\s+/g, ' ').slice(0, 60),
+                    inNav: !!a.closest('nav, header, footer'), shown};
+        });
+    }""", [path_end, word])

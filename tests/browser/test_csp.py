@@ -165,7 +165,7 @@ def test_the_scan_finds_what_the_policy_forbids():
 def test_no_built_page_has_what_the_policy_forbids(built):
     out, _base = built
     pages = [p for p in sorted(out.rglob("*.html")) if "pagefind" not in p.relative_to(out).parts]
-    assert len(pages) > 200
+    assert len(pages) > 150  # every page type in four copies (the sample hides its empty columns)
     found = {p.relative_to(out).as_posix(): forbidden(p.read_text(encoding="utf-8")) for p in pages}
     assert {page: what for page, what in found.items() if what} == {}
 
@@ -225,6 +225,7 @@ def test_pages_work_under_the_policy(watched, strict_site):
     page.locator(".mode-switch").click()
     page.wait_for_url(strict_site + ELDER + DOC)
     assert "elder" in page.locator("html").get_attribute("class")
+    page.get_by_role("button", name="无障碍").click()  # the toolbar opens only when asked, page by page
     page.get_by_role("region", name="无障碍工具条").get_by_role("button", name="全部重置").click()
     page.get_by_role("region", name="无障碍工具条").get_by_role("button", name="字号增大").click()
     page.wait_for_function("() => document.documentElement.style.fontSize === '180%'")

@@ -20,8 +20,8 @@ def test_home_to_category_to_document(browser, sample_site, javascript):
     page.get_by_role("link", name="2021年临沂市大数据局政务公开工作要点").click()
     assert page.get_by_role("heading", level=1).inner_text() == "2021年临沂市大数据局政务公开工作要点"
     assert page.url.endswith("/doc/1560037521/dsjj/2021-0000065/")
-    meta = page.get_by_role("table", name="文件信息")
-    assert meta.get_by_role("row", name="索引号").get_by_role("cell").inner_text() == "1560037521/dsjj/2021-0000065"
+    meta = page.get_by_role("group", name="文件信息")
+    assert meta.locator("dt", has_text="索引号").locator("+ dd").inner_text() == "1560037521/dsjj/2021-0000065"
     assert page.get_by_role("navigation", name="当前位置").locator("[aria-current=page]").inner_text() == "正文"
     assert "根据《临沂市人民政府办公室关于印发2021年临沂市政务公开工作要点的通知》" in page.locator(".doc-body").inner_text()
     # 打印本页 is a JavaScript enhancement: shown only when it can work.

@@ -28,7 +28,7 @@ def test_state_council_documents(site_root, shared):
     for row in rows:
         page = site.page(f"doc/{row['index_no']}/index.html")
         assert f'<h1 id="doc-title">{html.escape(row["title"], quote=False)}</h1>' in page
-        assert f'<th scope="row">文号</th><td>{row["doc_no"]}</td>' in page
+        assert f'<dt>文号</dt><dd>{row["doc_no"]}</dd>' in page
         assert "style=" not in page and "onclick" not in page
     joint = next(r for r in rows if r["agency"] == "国务院办公厅、中央军委办公厅")
     page = site.page(f"doc/{joint['index_no']}/index.html")

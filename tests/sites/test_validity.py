@@ -64,7 +64,7 @@ def test_current_rules_and_ended_lists(site):
     assert rows(ended) == ["戊办法", "乙办法", "甲办法"]
     assert "共 3 件" in ended and "截至 2024年12月31日" in ended
     # 甲 expired by its 有效期至: 失效 from the next day, computed, not written by the editor.
-    assert "<td>失效</td>" in ended and '<time datetime="2023-03-01">2023-03-01</time>' in ended
+    assert '<td class="nowrap">已失效</td>' in ended and '<time datetime="2023-03-01">2023-03-01</time>' in ended
     column = site.page("fd/index.html")
     assert '现行有效规范性文件目录</a>（3 件）' in column and '废止和失效文件</a>（3 件）' in column
     assert "现行有效规范性文件目录" not in site.page("fd/gh/index.html")

@@ -52,11 +52,10 @@
     });
     guide(!!prefs.guide);
   }
+  // Open only while the reader wants it: it does not reopen by itself on the next page.
   function setOpen(open) {
     bar.hidden = !open;
     toggle.setAttribute("aria-expanded", String(open));
-    prefs.open = open;
-    save();
   }
 
   // Reading guide: a cross of two lines following the pointer, or the keyboard focus.
@@ -174,7 +173,7 @@
       say("已停止朗读");
     } else if (action === "reset") {
       if (synth) synth.cancel();
-      prefs = { open: true };
+      prefs = {};
       applySize();
       applyScheme();
       applyToggles();
@@ -201,6 +200,6 @@
   toggle.hidden = false;
   applyScheme();
   applyToggles();
-  if (prefs.open) setOpen(true);
+  if (prefs.open !== undefined) { delete prefs.open; save(); } // older pages saved the open state
   if (synth && synth.onvoiceschanged !== undefined) synth.onvoiceschanged = function () {};
 }());
