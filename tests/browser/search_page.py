@@ -19,8 +19,13 @@ def search(page, site: str, every: bool = False, path: str = "search/", **params
     the results as shown, in order (with every=True, after pressing 显示更多结果 until all are shown)."""
     page.goto(site + path + "?" + urlencode(params))
     wait_for_results(page)
+    return show_all(page) if every else shown(page)
+
+
+def show_all(page) -> list[dict]:
+    """The results of the search on the page, after pressing 显示更多结果 until all are shown."""
     more = page.locator("#search-more")
-    while every and more.is_visible():
+    while more.is_visible():
         count = page.locator("#search-results > li").count()
         more.click()
         page.wait_for_function(f"() => document.querySelectorAll('#search-results > li').length > {count}")
@@ -33,7 +38,8 @@ def shown(page) -> list[dict]:
         link = item.locator("h3 a")
         meta = {dt: dd for dt, dd in zip(item.locator("dt").all_inner_texts(), item.locator("dd").all_inner_texts())}
         results.append({"title": link.inner_text(), "path": unquote(urlsplit(link.get_attribute("href")).path),
-                        "meta": meta, "excerpt_html": item.locator(".excerpt").inner_html()})
+                        "meta": meta, "excerpt_html": item.locator(".excerpt").inner_html(),
+                        "badges": item.locator("h3 .badge").all_inner_texts()})
     return results
 
 

@@ -81,7 +81,7 @@ def test_a_word_only_one_column_holds_and_the_column_filter(page, portal):
 def test_the_portal_page_passes_axe(page, portal):
     search(page, portal, path=ALL, q="政务公开")
     assert axe(page) == []
-    assert page.locator("#f-source option").all_inner_texts() == ["全部专栏", "政务公开示例专栏", OTHER, THIRD,
+    assert page.locator("#f-source option").all_text_contents() == ["全部专栏", "政务公开示例专栏", OTHER, THIRD,
                                                                   "尚未建成的专栏"]
 
 

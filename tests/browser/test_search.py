@@ -11,7 +11,7 @@ import yaml
 
 from chromium import serve
 from generator.build import build
-from search_page import index_no, search, shown, wait_for_results
+from search_page import index_no, search, show_all, shown, wait_for_results
 
 ROOT = Path(__file__).resolve().parents[2]
 QUERIES = yaml.safe_load((ROOT / "tests/search/queries.yml").read_text(encoding="utf-8"))
@@ -96,10 +96,10 @@ def test_url_state_round_trips_through_reload_and_back(page, sample_site):
     page.get_by_label("关键词").fill("政务公开")
     page.get_by_label("关键词").press("Enter")
     wait_for_results(page)
-    first = [index_no(r) for r in shown(page)]
     assert "q=%E6%94%BF%E5%8A%A1%E5%85%AC%E5%BC%80" in page.url
 
     total = int(re.search(r"(\d+) 件", page.locator("#search-status").inner_text())[1])
+    page.get_by_text("筛选条件", exact=True).click()
     page.get_by_label("发布机构").select_option("兰山区方城镇")
     page.wait_for_url("**agency=*")
     wait_for_results(page)
@@ -113,11 +113,120 @@ def test_url_state_round_trips_through_reload_and_back(page, sample_site):
     assert page.get_by_label("发布机构").input_value() == "兰山区方城镇"
     assert page.get_by_label("关键词").input_value() == "政务公开"
 
-    page.go_back()
-    page.wait_for_function("() => !location.search.includes('agency')")
+    # A submitted query is a step back undoes; the filter refined the step it was made in.
+    page.get_by_label("关键词").fill("考核办法")
+    page.get_by_label("关键词").press("Enter")
+    page.wait_for_url("**q=%E8%80%83*")
     wait_for_results(page)
-    assert [index_no(r) for r in shown(page)] == first
+    page.go_back()
+    page.wait_for_function("() => new URLSearchParams(location.search).get('q') === '政务公开'")
+    wait_for_results(page)
+    assert [index_no(r) for r in shown(page)] == narrowed
+    assert page.get_by_label("发布机构").input_value() == "兰山区方城镇"
+    page.go_back()
+    page.wait_for_function("() => !location.search")
+    assert page.get_by_label("关键词").input_value() == ""
     assert page.get_by_label("发布机构").input_value() == ""
+    assert shown(page) == []
+
+
+def test_filters_are_closed_until_the_address_holds_one(page, sample_site):
+    panel = page.locator("details.filters-panel")
+    search(page, sample_site, q="政务公开")
+    assert not panel.evaluate("d => d.open") and page.locator("#search-active").is_hidden()
+    assert not page.get_by_label("发布机构").is_visible()
+    # What is in force shows above the results, and the filters are open where they were set.
+    search(page, sample_site, q="政务公开", agency="兰山区方城镇", sort="date")
+    assert panel.evaluate("d => d.open")
+    assert page.locator("#search-active-text").inner_text() == "已筛选：发布机构 兰山区方城镇；排序 按发布日期（新的在前）"
+    # 只看现行有效 shows itself, beside the box.
+    search(page, sample_site, q="政务公开", validity="有效")
+    assert page.get_by_label("只看现行有效").is_checked()
+    assert not panel.evaluate("d => d.open") and page.locator("#search-active").is_hidden()
+
+
+def test_the_search_page_has_one_box_and_one_button(page, sample_site):
+    """The header leaves out its own box here (partials/header.html, own_search)."""
+    search(page, sample_site, q="政务公开")
+    assert page.get_by_role("searchbox").count() == 1
+    assert page.get_by_role("button", name="搜索", exact=True).count() == 1
+
+
+# Each search says 正在搜索… once: the searches that ran since the observer was set.
+COUNT_SEARCHES = """() => { window.searches = 0; new MutationObserver(records => records.forEach(r =>
+    r.addedNodes.forEach(n => { if (n.textContent === '正在搜索…') window.searches++; })))
+    .observe(document.getElementById('search-status'), {childList: true}); }"""
+
+
+def test_arrow_keys_through_a_filter_search_once_and_add_no_back_step(page, sample_site):
+    search(page, sample_site, q="公开")
+    before = page.evaluate("history.length")
+    page.evaluate(COUNT_SEARCHES)
+    page.get_by_text("筛选条件", exact=True).click()
+    agency = page.get_by_label("发布机构")
+    agency.focus()
+    for _ in range(3):
+        agency.press("ArrowDown")
+    chosen = agency.input_value()
+    assert chosen == agency.locator("option").nth(3).get_attribute("value")
+    page.wait_for_function("(v) => new URLSearchParams(location.search).get('agency') === v", arg=chosen)
+    wait_for_results(page)
+    page.wait_for_timeout(500)  # longer than search.js waits for the next key
+    assert page.evaluate("window.searches") == 1
+    assert page.evaluate("history.length") == before
+    assert all(r["meta"]["发布机构"] == chosen for r in shown(page))
+
+
+def test_a_filter_value_the_form_does_not_offer_is_left_out(page, sample_site):
+    everything = [index_no(r) for r in search(page, sample_site, every=True, q="政务公开")]
+    results = search(page, sample_site, every=True, q="政务公开", agency="不存在的机构")
+    # Form, address and results agree: no agency.
+    assert [index_no(r) for r in results] == everything
+    assert page.get_by_label("发布机构").input_value() == ""
+    assert "agency" not in page.url and "q=" in page.url
+    assert page.locator("#search-status").inner_text() == \
+        f"找到与“政务公开”相关的文件 {len(everything)} 件。地址中的筛选条件发布机构“不存在的机构”在本页没有可选项，已忽略。"
+    assert page.locator("#search-active").is_hidden()
+
+
+def test_only_documents_in_force_in_one_click(page, sample_site, sample_documents):
+    everything = [index_no(r) for r in search(page, sample_site, every=True, q="政务公开")]
+    in_force = [n for n in everything if sample_documents[n].validity == "有效"]
+    assert 0 < len(in_force) < len(everything)
+    before = page.evaluate("history.length")
+    page.get_by_label("只看现行有效").check()
+    page.wait_for_url("**validity=*")
+    wait_for_results(page)
+    assert [index_no(r) for r in show_all(page)] == in_force
+    assert page.evaluate("history.length") == before
+    assert page.evaluate("new URLSearchParams(location.search).get('validity')") == "有效"
+    assert page.locator("#f-validity").input_value() == "有效"  # one state: the 有效性 filter
+    page.reload()
+    wait_for_results(page)
+    assert page.get_by_label("只看现行有效").is_checked()
+    page.get_by_label("只看现行有效").uncheck()
+    page.wait_for_function("() => !location.search.includes('validity')")
+    wait_for_results(page)
+    assert [index_no(r) for r in show_all(page)] == everything
+
+
+def test_documents_no_longer_in_force_say_so_and_rank_after_equals_in_force(page, sample_site, sample_documents):
+    results = search(page, sample_site, every=True, q="政务公开")
+    found = [index_no(r) for r in results]
+    for r in results:
+        validity = sample_documents[index_no(r)].validity
+        assert r["badges"] == ([] if validity == "有效" else ["已修订" if validity == "已修订" else "已" + validity])
+    repealed = found.index("lanshanqufczzf/2018-0000212")
+    assert results[repealed]["badges"] == ["已废止"]
+    assert results[repealed]["title"] == "方城镇政务公开工作考核办法（试行）"  # the word is beside the title, not in it
+    # For 政务公开 the two 考核办法 score the same (the same weights of its three bigrams), as do
+    # four other documents: those in force come first, the repealed one after them (it was second).
+    assert found.index("lanshanqufczzf/2021-0000566") < repealed
+    assert found[:repealed] == [n for n in found[:repealed + 1] if sample_documents[n].validity == "有效"]
+    # In the 繁體 mirror, in its words.
+    search(page, sample_site, path="zh-hant/search/", q="政務公開")
+    item = page.locator("#search-results > li").filter(has_text="lanshanqufczzf/2018-0000212")
+    assert item.locator("h3 .badge").inner_text() == "已廢止"
 
 
 def test_header_box_on_every_page_submits_to_search(page, sample_site):

@@ -1,6 +1,8 @@
 // The search page: Pagefind's JavaScript API behind our own accessible form.
-// State lives in the URL (?q=…&agency=…&sort=date), so a search can be shared, bookmarked
-// and undone with the back button. Without JavaScript the page's <noscript> offers browsing.
+// State lives in the URL (?q=…&agency=…&sort=date), so a search can be shared and bookmarked.
+// A submitted query is a step the back button undoes; a changed filter refines the step it is
+// in (the URL is replaced, and the search waits for arrow keys to settle). Without JavaScript
+// the page's <noscript> offers browsing.
 (function () {
   "use strict";
   var form = document.querySelector("[data-search-form]");
@@ -8,9 +10,16 @@
   var list = document.getElementById("search-results");
   var status = document.getElementById("search-status");
   var more = document.getElementById("search-more");
+  var panel = form.querySelector(".filters-panel");
+  var current = document.getElementById("f-current"); // 只看现行有效: validity=有效 in one click
+  var active = document.getElementById("search-active");
+  var activeText = document.getElementById("search-active-text");
   var FILTERS = ["column", "category", "agency", "year", "mode", "validity", "subject"];
   var FIELDS = ["q", "sort", "source"].concat(FILTERS);
   var PAGE = 10;
+  var SETTLE = 300; // ms a changed filter waits for the next change before it is searched
+  var VALID = "有效";
+  var VALID_FACET = "validity=" + VALID; // generator/postings.py: a filter value as a term
   var PHRASE_WINDOW = 20; // results re-ranked so exact phrase matches come first
   var DIGITS = "0123456789abcdefghijklmnopqrstuv"; // generator/postings.py ALPHABET
   var HAN = /[\u3400-\u9fff\uf900-\ufaff]+/g;
@@ -22,6 +31,7 @@
   var shown = 0;
   var generation = 0;
   var currentQuery = "";
+  var pending = null; // the timer of a filter change not yet searched
 
   function readSources() {
     var select = form.elements.source;
@@ -67,11 +77,34 @@
     return pagefind;
   }
 
+  // The URL's state, without the values the form does not offer (an agency this site does not
+  // have, a filter this page has no control for): applied, they would narrow the results while
+  // the form shows 全部. What was left out is kept in `ignored`, to be said.
   function stateFromUrl() {
     var params = new URLSearchParams(location.search);
-    var state = {};
-    FIELDS.forEach(function (key) { state[key] = (params.get(key) || "").trim(); });
+    var state = { ignored: [] };
+    FIELDS.forEach(function (key) {
+      var value = (params.get(key) || "").trim();
+      if (value && !offered(key, value)) {
+        state.ignored.push((label(key) || key) + "“" + value + "”");
+        value = "";
+      }
+      state[key] = value;
+    });
     return state;
+  }
+
+  function offered(key, value) {
+    var field = form.elements[key];
+    if (!field) return false;
+    if (field.tagName !== "SELECT") return true;
+    return Array.prototype.some.call(field.options, function (option) { return option.value === value; });
+  }
+
+  function label(key) {
+    var field = form.elements[key];
+    var found = field && field.id ? form.querySelector("label[for='" + field.id + "']") : null;
+    return found ? found.textContent.trim() : "";
   }
 
   function stateFromForm() {
@@ -88,6 +121,29 @@
       field.value = state[key];
       if (field.tagName === "SELECT" && field.value !== state[key]) field.value = "";
     });
+    if (current) current.checked = state.validity === VALID;
+    // Filters in force are shown where they are set (只看现行有效 shows its own); on a phone the
+    // 已筛选 line names them and the panel stays closed, so the results stay on the first screen.
+    if (panel && panelFilters(state).length && window.matchMedia("(min-width: 48rem)").matches) panel.open = true;
+  }
+
+  // The keys set in the (closed by default) filters panel, in its order.
+  function panelFilters(state) {
+    return ["source"].concat(FILTERS, ["sort"]).filter(function (key) {
+      return state[key] && !(key === "validity" && current && state[key] === VALID);
+    });
+  }
+
+  // 「已筛选：发布机构 兰山区方城镇」 under the search box, so closed filters are never a surprise.
+  function showActive(state) {
+    if (!active) return;
+    var parts = panelFilters(state).map(function (key) {
+      var field = form.elements[key];
+      var option = field.options[field.selectedIndex];
+      return label(key) + " " + (option ? option.textContent : state[key]).trim();
+    });
+    activeText.textContent = parts.length ? "已筛选：" + parts.join("；") : "";
+    active.hidden = !parts.length;
   }
 
   function query(state) {
@@ -100,6 +156,9 @@
   function say(text) { status.textContent = text; }
 
   function run(state) {
+    showActive(state);
+    var ignored = state.ignored && state.ignored.length ?
+      "地址中的筛选条件" + state.ignored.join("、") + "在本页没有可选项，已忽略。" : "";
     var mine = ++generation;
     currentQuery = state.q;
     var filters = {};
@@ -108,7 +167,7 @@
     list.textContent = "";
     more.hidden = true;
     if (!state.q && !Object.keys(filters).length && !chosen) {
-      say("输入关键词或选择筛选条件后搜索。");
+      say(ignored + "输入关键词或选择筛选条件后搜索。");
       return Promise.resolve();
     }
     say("正在搜索…");
@@ -123,8 +182,8 @@
       return showMore(mine).then(function () {
         if (mine !== generation) return;
         var what = state.q ? "与“" + state.q + "”相关的" : "符合条件的";
-        say(results.length ? "找到" + what + "文件 " + results.length + " 件。" :
-          "没有找到" + what + "文件。可以换一个关键词，或减少筛选条件。");
+        say((results.length ? "找到" + what + "文件 " + results.length + " 件。" :
+          "没有找到" + what + "文件。可以换一个关键词，或减少筛选条件。") + ignored);
       });
     }).catch(function () {
       if (mine === generation) say("搜索暂时无法使用，请稍后再试，或按公开目录浏览。");
@@ -220,15 +279,17 @@
   }
 
   // The documents holding every term of the query and every filter value, ranked by BM25
-  // (idf from the whole site); null when no document holds all the terms (Pagefind's looser
-  // matching takes over then). The same however Pagefind's index is cut into shards.
+  // (idf from the whole site), documents in force first at equal score; null when no document
+  // holds all the terms (Pagefind's looser matching takes over then). The same however
+  // Pagefind's index is cut into shards.
   function match(index, words, filters) {
     var facets = Object.keys(filters).map(function (key) { return key + "=" + filters[key]; });
-    if (!words.length && !facets.length) return Promise.resolve(all(index)); // a column chosen, nothing else
-    return lookup(index, words.concat(facets)).then(function (maps) {
+    return lookup(index, words.concat(facets, [VALID_FACET])).then(function (maps) {
+      var valid = maps.pop();
       var text = maps.slice(0, words.length);
       var narrowing = maps.slice(words.length);
-      var docs = holdingAll(words.length ? text : narrowing);
+      var docs = words.length || facets.length ? holdingAll(words.length ? text : narrowing)
+        : all(index); // a column chosen, nothing else
       if (words.length && !docs.length) return null;
       docs = docs.filter(function (d) { return narrowing.every(function (m) { return d in m; }); });
       var idf = text.map(function (m) {
@@ -238,9 +299,9 @@
       var scored = docs.map(function (d) {
         var score = 0;
         text.forEach(function (m, i) { score += idf[i] * m[d]; });
-        return { doc: Number(d), score: score };
+        return { doc: Number(d), score: score, valid: d in valid ? 1 : 0 };
       });
-      scored.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
+      scored.sort(function (a, b) { return b.score - a.score || b.valid - a.valid || a.doc - b.doc; });
       return scored;
     });
   }
@@ -248,7 +309,7 @@
   function all(index) {
     var found = [];
     index.sections.forEach(function (section, n) {
-      for (var local = 0; local < section[1]; local++) found.push({ doc: n * 32768 + local, score: 0 });
+      for (var local = 0; local < section[1]; local++) found.push(String(n * 32768 + local));
     });
     return found;
   }
@@ -312,8 +373,8 @@
         return new Response(plain).text();
       }).then(function (text) {
         var fragment = JSON.parse(text.slice(SIGNATURE.length));
-        return { url: new URL(r[0], from.root).href, meta: fragment.meta || {}, content: fragment.content || "",
-                 source: from.name };
+        return { url: new URL(r[0], from.root).href, meta: fragment.meta || {}, filters: fragment.filters || {},
+                 content: fragment.content || "", source: from.name };
       });
     });
   }
@@ -358,10 +419,11 @@
     })).then(function (parts) {
       var held = parts.filter(function (part) { return part !== null; });
       if (!held.length) return pagefindSearch();
-      // One list: by date, or by BM25 score (each column's own idf); ties in column order.
+      // One list: by date, or by BM25 score (each column's own idf); ties: documents in force
+      // first, then in column order.
       var merged = [].concat.apply([], held);
-      merged.sort(byDate || !q ? function (a, b) { return b.date - a.date || a.order - b.order || a.doc - b.doc; }
-        : function (a, b) { return b.score - a.score || a.order - b.order || a.doc - b.doc; });
+      merged.sort(byDate || !q ? function (a, b) { return b.date - a.date || b.valid - a.valid || a.order - b.order || a.doc - b.doc; }
+        : function (a, b) { return b.score - a.score || b.valid - a.valid || a.order - b.order || a.doc - b.doc; });
       return merged.map(function (x) {
         return { data: function () { return card(x.from, x.index, x.doc); } };
       });
@@ -424,6 +486,8 @@
     link.href = item.url;
     link.textContent = meta.title || item.url;
     heading.appendChild(link);
+    var ended = endedBadge(((item.filters || {}).validity || [])[0]);
+    if (ended) heading.append(" ", ended);
     li.appendChild(heading);
     var dl = document.createElement("dl");
     dl.className = "result-meta";
@@ -446,6 +510,15 @@
     appendExcerpt(excerpt, text(item), (meta.title || "").length, currentQuery);
     li.appendChild(excerpt);
     return li;
+  }
+
+  // 已废止 / 已失效 / 已修订 in words beside the title of a document no longer in force.
+  function endedBadge(validity) {
+    if (!validity || validity === VALID) return null;
+    var badge = document.createElement("span");
+    badge.className = validity === "已修订" ? "badge badge-revised" : "badge badge-ended";
+    badge.textContent = validity.charAt(0) === "已" ? validity : "已" + validity;
+    return badge;
   }
 
   // A record's readable text, without the zero-width spaces Pagefind puts between the words
@@ -500,16 +573,35 @@
     return bigrams(phrase).filter(function (g) { return lower.indexOf(g) >= 0; });
   }
 
+  // A submitted query: a new step in history.
   form.addEventListener("submit", function (event) {
     event.preventDefault();
+    clearTimeout(pending);
     var state = stateFromForm();
-    history.pushState(state, "", query(state));
+    history.pushState(null, "", query(state));
     run(state);
   });
+  // A changed filter refines this step: the URL is replaced, not added to, and the search waits
+  // until the arrow keys stepping through a list have settled.
+  function refine() {
+    clearTimeout(pending);
+    var state = stateFromForm();
+    history.replaceState(null, "", query(state));
+    run(state);
+  }
   form.addEventListener("change", function (event) {
-    if (event.target.tagName === "SELECT") form.requestSubmit();
+    var field = event.target;
+    if (field === current) {
+      form.elements.validity.value = current.checked ? VALID : "";
+      refine();
+    } else if (field.tagName === "SELECT") {
+      if (current && field === form.elements.validity) current.checked = field.value === VALID;
+      clearTimeout(pending);
+      pending = setTimeout(refine, SETTLE);
+    }
   });
   window.addEventListener("popstate", function () {
+    clearTimeout(pending);
     var state = stateFromUrl();
     fillForm(state);
     run(state);
@@ -521,6 +613,8 @@
   });
 
   var initial = stateFromUrl();
+  // What the form cannot show is not applied, and leaves the address too.
+  if (initial.ignored.length) history.replaceState(null, "", query(initial));
   fillForm(initial);
   run(initial);
 }());
