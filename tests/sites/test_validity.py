@@ -55,7 +55,7 @@ def site(site_root, monkeypatch):
 def rows(html: str) -> list[str]:
     """Titles in a rules table, in order."""
     import re
-    return re.findall(r'<td>\d+</td>\s*<td><a href="[^"]+">([^<]+)</a></td>', html)
+    return re.findall(r'<td>\d+</td>\s*<td class="title"><a href="[^"]+">([^<]+)</a></td>', html)
 
 
 def test_current_rules_and_ended_lists(site):
