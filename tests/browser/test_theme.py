@@ -155,3 +155,16 @@ def test_the_toolbar_fits_a_phone_in_a_few_rows(browser, sample_site):
     assert height <= 420
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     context.close()
+
+
+def test_skip_link_stays_out_of_sight_until_focused_at_any_text_size(browser, sample_site):
+    context, page = open_page(browser, sample_site, PLAN, PHONE)
+    page.evaluate("document.documentElement.style.fontSize = '200%'")  # the toolbar's largest size
+    link = page.locator(".skip-link")
+    box = link.bounding_box()
+    assert box["width"] <= 1 and box["height"] <= 1, box
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+    box = link.bounding_box()
+    assert box["height"] >= 44 and 0 <= box["y"] < 100, box
+    context.close()
