@@ -24,7 +24,7 @@ SITE_KEYS = {
     "index_scheme": (False, "{code}/{year}-{seq:07d}", "gongkai new 生成索引号的格式：{code} 机构代码，{year} 年份，{seq:07d} 七位序号"),
     "build_date": (False, None, "构建日期（YYYY-MM-DD）；环境变量 SOURCE_DATE_EPOCH 优先于它，两者都没有时取当天（北京时间）"),
     "traditional": (False, "false", "true 时另外生成繁体中文版（网址前加 zh-hant/，有自己的搜索索引）；也可以写 OpenCC 的转换方案 s2t（默认）、s2tw、s2twp 或 s2hk"),
-    "agencies": (True, None, "发布机构列表：name 名称，slug 网址目录名，code 索引号前缀"),
+    "agencies": (True, None, "发布机构列表：name 名称，slug 网址目录名，code 索引号前缀，aliases 读者搜索时用的简称"),
     "categories": (True, None, "公开目录分类树：name 名称，slug 网址目录名，children 下级目录"),
     "guide": (False, None, "政府信息公开指南中的工作机构和获取方式（条例第十二条），见下表"),
     "identity": (False, None, "网站标识信息（国办发〔2017〕47号）：主办单位、承办单位、备案号等，显示在每页页脚，见下表"),
@@ -70,6 +70,7 @@ AGENCY_KEYS = {
     "slug": (False, None, "网址中的目录名，默认用名称"),
     "code": (False, None, "索引号前缀（组织机构代码等）"),
     "doc_no_prefix": (False, None, "发文字号前缀，例如 临兰政办字"),
+    "aliases": (False, None, "读者搜索时用的简称，例如 [省科技厅]；省工信厅、省政府这样的常见简称会自动生成"),
 }
 CATEGORY_KEYS = {
     "name": (True, None, "目录名称"),
@@ -96,6 +97,7 @@ class Agency:
     slug: str
     code: str | None = None
     doc_no_prefix: str | None = None
+    aliases: tuple[str, ...] = ()  # short names readers search by (generator/names.py adds derived ones)
 
 
 @dataclass(frozen=True)
@@ -229,6 +231,20 @@ class _Reader:
             self.error(node, "E005", f"{where}的「{key}」应当是一段文字", f"{key}：{keys[key][2]}。")
             return None
         return node.value.strip()
+
+    def texts(self, values: dict, key: str, keys: dict, where: str) -> tuple[str, ...]:
+        """A list of words ([a, b]), or one word."""
+        node = values.get(key)
+        if node is None:
+            return ()
+        items = node.items if isinstance(node, Seq) else [node]
+        found = []
+        for item in items:
+            if not isinstance(item, Scalar) or not item.value.strip():
+                self.error(item, "E005", f"{where}的「{key}」应当是一个或几个词", f"{key}：{keys[key][2]}。")
+                continue
+            found.append(item.value.strip())
+        return tuple(found)
 
     def number(self, values: dict, key: str, where: str) -> int:
         raw = self.text(values, key, SITE_KEYS, where)
@@ -435,7 +451,8 @@ def _agencies(r: _Reader, node) -> tuple[Agency, ...]:
         names.add(name)
         slugs.add(slug)
         agencies.append(Agency(name, slug, r.text(values, "code", AGENCY_KEYS, "发布机构"),
-                               r.text(values, "doc_no_prefix", AGENCY_KEYS, "发布机构")))
+                               r.text(values, "doc_no_prefix", AGENCY_KEYS, "发布机构"),
+                               r.texts(values, "aliases", AGENCY_KEYS, f"发布机构「{name}」")))
     return tuple(agencies)
 
 

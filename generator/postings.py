@@ -30,6 +30,8 @@ import unicodedata
 import zlib
 from collections import Counter, defaultdict
 
+from . import fold
+
 FOLDER = "postings"
 INDEX = FOLDER + "/index.json"  # the one file not named by its content
 ALPHABET = "0123456789abcdefghijklmnopqrstuv"  # search.js: the same 32 digits
@@ -48,14 +50,33 @@ _BLOCK = re.compile(r"</?(?:p|div|h[1-6]|li|ul|ol|dl|dt|dd|table|thead|tbody|tfo
                     r"blockquote|pre|section|article|figure|figcaption|main|header|footer|nav|aside)\b[^>]*>", re.I)
 
 
+# Quotes and book-title marks inside a phrase do not split it: a query 数字河北工程 finds
+# “数字河北”工程, and 条例实施 finds 《条例》实施. (search.js: the same characters.)
+_TRANSPARENT = re.compile("[\"'“”‘’「」『』《》〈〉]")
+# 年, 第 and 号 next to a number are part of how a 文号 or 令号 is written, not words:
+# 〔2021〕3号, 2021年第3号 and [2021]003号 give the same terms. (search.js: the same rules.)
+_YEAR_OR_NUMBER = re.compile(r"([0-9])\s*[年号]")
+_ORDINAL = re.compile(r"第\s*([0-9])")
+_LEADING_ZEROS = re.compile(r"^0+(?=[0-9])")
+
+
+def normalize(text: str) -> str:
+    """The text as terms are cut from it, on both sides: compatibility forms (full-width letters
+    and digits) unified, lower case, 繁體 folded to 简体, quotes dropped, 文号 words spaced."""
+    text = fold.fold(unicodedata.normalize("NFKC", text).lower())
+    text = _TRANSPARENT.sub("", text)
+    return _ORDINAL.sub(r" \1", _YEAR_OR_NUMBER.sub(r"\1 ", text))
+
+
 def tokens(text: str) -> list[str]:
-    """Han bigrams and ASCII words of the text, with repeats. A lone Han character is no term:
-    search.js ignores it in queries too (it would match half of everything)."""
-    text = unicodedata.normalize("NFKC", text).lower()
+    """Han bigrams and ASCII words of the text, with repeats; numbers without leading zeros (063
+    is 63). A lone Han character is no term: search.js ignores it in queries too (it would
+    match half of everything)."""
+    text = normalize(text)
     found = []
     for run in _HAN.findall(text):
         found += [run[i:i + 2] for i in range(len(run) - 1)]
-    found += _WORD.findall(text)
+    found += [_LEADING_ZEROS.sub("", word) for word in _WORD.findall(text)]
     return found
 
 
@@ -169,6 +190,8 @@ def files(sections: list[tuple[str, list, dict[int, str]]], buckets: int, docume
         chunks = [_file(out, f"{FOLDER}/s/{name}-{k}", [row[:1] + row[2:] for row in rows[start:start + CHUNK]])
                   for k, start in enumerate(range(0, len(rows), CHUNK))]
         tables.append([name, len(rows), width(len(rows)), dates, chunks])
-    index = {"documents": documents, "buckets": buckets, "files": hashes, "sections": tables, "shards": list(shards)}
+    folding = _file(out, f"{FOLDER}/fold", fold.pairs())  # search.js folds queries with it
+    index = {"documents": documents, "buckets": buckets, "files": hashes, "sections": tables, "shards": list(shards),
+             "fold": folding}
     out[INDEX] = json.dumps(index, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     return out

@@ -11,7 +11,7 @@ from urllib.parse import quote, urlsplit
 import jinja2
 import segno
 
-from . import annual, disclosure, feeds, markup, opendata, postings, schema, sitemap, traditional, validity
+from . import annual, disclosure, feeds, markup, names, opendata, postings, schema, sitemap, traditional, validity
 from .config import Category
 from .model import Document, Site
 
@@ -157,6 +157,7 @@ class Renderer:
         self.domain = urlsplit(site.config.base_url).hostname
         self.categories = {c.key: c for c in site.config.all_categories()}
         self._fingerprints: dict[str, str] = {}
+        self.aliases = names.aliases(site.config.agencies)  # agency → the short names readers search by
 
     def jobs(self) -> list[Job]:
         """The site as units of work, each with the inputs its pages are made from, so that a
@@ -379,7 +380,7 @@ class Renderer:
                              apply_url=self.apply_url())
         records = self.env.get_template("search_record.html")
         for script, record_kind, terms_kind in traditional.indexes(site.config.traditional):
-            record = records.render(doc=doc, body=text, lang=traditional.lang(script))
+            record = records.render(doc=doc, body=text, lang=traditional.lang(script), aliases=self.aliases)
             if script:
                 record = self.converter.html(record)
             yield Page(script + doc.url + "index.html", record.encode("utf-8"), str(doc.source), private=record_kind)

@@ -24,7 +24,14 @@ def test_query_set(request, page, case):
     results = search(page, site, q=case["q"])
     found = [index_no(r) for r in results]
     ranks = {want: found.index(want) + 1 if want in found else None for want in case.get("expect", [])}
-    print(f"\nQUERY {case['site']} {case['q']} ranks={ranks} results={len(found)}")
+    kind = page.locator("#search-results").get_attribute("data-match")
+    print(f"\nQUERY {case['site']} {case['q']} ranks={ranks} results={len(found)} match={kind}")
+    assert kind == case.get("match", "none" if case.get("none") else "exact")
+    if case.get("none"):  # said plainly, with what may help instead of a list
+        assert found == [] and page.locator("#search-status").inner_text().startswith("没有找到")
+        assert page.locator("#search-help").is_visible()
+    else:
+        assert page.locator("#search-help").is_visible() is (kind != "exact")
     for want, rank in ranks.items():
         assert rank is not None and rank <= 5, f"{want} not in the first five: {found[:5]}"
     if "titles_contain" in case:

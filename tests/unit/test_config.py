@@ -37,7 +37,7 @@ def test_every_problem_is_reported(site_root):
         "  提示：可用的键：name、base_url、theme、page_size、latest_count、search_shard_size、apply_url、site_id、contact、index_scheme、build_date、traditional、agencies、categories、guide、identity、hide_empty_columns、federation。",
         "site/config.yml:7:12: 错误[E006]: 发布机构「甲局」声明了两次\n  提示：删除重复的一项。",
         "site/config.yml:8:5: 错误[E004]: 发布机构缺少必填的键「name」\n  提示：name：机构全称，文档的「发布机构」写这个名称。",
-        "site/config.yml:8:6: 错误[E003]: 发布机构中有未知的键「nam」\n  提示：可用的键：name、slug、code、doc_no_prefix。",
+        "site/config.yml:8:6: 错误[E003]: 发布机构中有未知的键「nam」\n  提示：可用的键：name、slug、code、doc_no_prefix、aliases。",
         "site/config.yml:10:12: 错误[E007]: 第一级目录「附件」的网址目录名「files」被系统占用\n"
         "  提示：换一个 slug；系统占用：404.html、accessibility、agency、catalogue.csv、catalogue.json、data、doc、elder、feed.xml、files、guide、"
             "index.html、page、pagefind、postings、robots.txt、rules、search、sitemap、sitemap.xml、static、year、zh-hant。",

@@ -10,6 +10,7 @@
   var list = document.getElementById("search-results");
   var status = document.getElementById("search-status");
   var more = document.getElementById("search-more");
+  var help = document.getElementById("search-help"); // what to try when nothing fits well
   var panel = form.querySelector(".filters-panel");
   var current = document.getElementById("f-current"); // 只看现行有效: validity=有效 in one click
   var active = document.getElementById("search-active");
@@ -165,6 +166,8 @@
     FILTERS.forEach(function (key) { if (state[key]) filters[key] = state[key]; });
     var chosen = sources.length > 1 ? state.source : "";
     list.textContent = "";
+    delete list.dataset.match;
+    help.hidden = true;
     more.hidden = true;
     if (!state.q && !Object.keys(filters).length && !chosen) {
       say(ignored + "输入关键词或选择筛选条件后搜索。");
@@ -173,17 +176,23 @@
     say("正在搜索…");
     var options = { filters: filters };
     if (state.sort === "date") options.sort = { date: "desc" };
+    var kind = "none";
     return find(state.q, filters, options, state.sort === "date", chosen).then(function (found) {
-      return state.sort === "date" ? found : phraseFirst(found, state.q);
+      kind = found.match;
+      return state.sort === "date" ? found.list : phraseFirst(found.list, state.q);
     }).then(function (ranked) {
       if (mine !== generation) return null;
       results = ranked;
       shown = 0;
+      list.dataset.match = kind;
       return showMore(mine).then(function () {
         if (mine !== generation) return;
         var what = state.q ? "与“" + state.q + "”相关的" : "符合条件的";
-        say((results.length ? "找到" + what + "文件 " + results.length + " 件。" :
-          "没有找到" + what + "文件。可以换一个关键词，或减少筛选条件。") + ignored);
+        // Honest about what was found: all the words, some of them, or nothing that fits.
+        say((kind === "exact" ? "找到" + what + "文件 " + results.length + " 件。" :
+          kind === "partial" ? "没有完全匹配的文件，以下 " + results.length + " 件文件包含部分关键词。" :
+          "没有找到" + what + "文件。") + ignored);
+        help.hidden = kind === "exact";
       });
     }).catch(function () {
       if (mine === generation) say("搜索暂时无法使用，请稍后再试，或按公开目录浏览。");
@@ -209,7 +218,14 @@
         index.sections.forEach(function (s, i) { index.number[s[0]] = i; });
         index.buckets_ = {};
         index.tables = {};
-        return index;
+        // 繁體 → 简体 by character (generator/fold.py), for the query.
+        index.fold = index.fold ? fetchJson(index.base + "fold-" + index.fold + ".json").then(function (pairs) {
+          var map = {};
+          var chars = Array.from(pairs); // by code point: a few 简体 forms lie beyond U+FFFF
+          for (var i = 0; i + 1 < chars.length; i += 2) map[chars[i]] = chars[i + 1];
+          return map;
+        }) : Promise.resolve(null);
+        return index.fold.then(function (map) { index.foldMap = map; return index; });
       });
       from.index.catch(function () { from.index = null; }); // tried again by the next search
     }
@@ -223,15 +239,32 @@
     });
   }
 
-  // The same terms as generator/postings.py tokens(): Han bigrams and ASCII words.
-  function terms(text) {
+  // The same text as generator/postings.py normalize(): compatibility forms unified, lower
+  // case, 繁體 folded to 简体 (`fold`: postings/fold-*.json), quotes dropped, 文号 words spaced.
+  var TRANSPARENT = /["'“”‘’「」『』《》〈〉]/g;
+  var HAN_CHAR = /[\u3400-\u9fff\uf900-\ufaff]/g;
+  function normalize(text, fold) {
     var norm = text.normalize("NFKC").toLowerCase();
-    var found = {};
-    (norm.match(HAN) || []).forEach(function (run) {
-      for (var i = 0; i < run.length - 1; i++) found[run.slice(i, i + 2)] = true;
-    });
-    (norm.match(/[a-z0-9]+/g) || []).forEach(function (word) { found[word] = true; });
-    return Object.keys(found);
+    if (fold) norm = norm.replace(HAN_CHAR, function (c) { return fold[c] || c; });
+    norm = norm.replace(TRANSPARENT, "");
+    return norm.replace(/([0-9])\s*[年号]/g, "$1 ").replace(/第\s*([0-9])/g, " $1");
+  }
+
+  // The query's terms as generator/postings.py tokens() cuts them: the Han bigrams of each run
+  // in order (to tell a word boundary from a typo), and the ASCII words, numbers without
+  // leading zeros.
+  function terms(text, fold) {
+    var norm = normalize(text, fold);
+    var runs = (norm.match(HAN) || []).map(function (run) {
+      var grams = [];
+      for (var i = 0; i < run.length - 1; i++) grams.push(run.slice(i, i + 2));
+      return grams;
+    }).filter(function (grams) { return grams.length; });
+    var words = (norm.match(/[a-z0-9]+/g) || []).map(function (w) { return w.replace(/^0+(?=[0-9])/, ""); });
+    var all = {};
+    runs.forEach(function (grams) { grams.forEach(function (g) { all[g] = true; }); });
+    words.forEach(function (w) { all[w] = true; });
+    return { runs: runs, words: words, all: Object.keys(all) };
   }
 
   var CRC = [];
@@ -278,31 +311,65 @@
     });
   }
 
-  // The documents holding every term of the query and every filter value, ranked by BM25
-  // (idf from the whole site), documents in force first at equal score; null when no document
-  // holds all the terms (Pagefind's looser matching takes over then). The same however
-  // Pagefind's index is cut into shards.
-  function match(index, words, filters) {
+  // What a query finds, ranked by BM25 (idf from the whole site), documents in force first at
+  // equal score; the same however Pagefind's index is cut into shards. Documents holding every
+  // term come first and alone ("exact"); when there are none, the documents holding most of the
+  // query's weight ("partial", at least PARTIAL of it: a typo, a word the column words otherwise);
+  // when none holds that much, nothing ("none"), and the page says so. Numbers (years, serials
+  // of a 文号) are never left out. A bigram no document holds between two that are held is where
+  // two words meet (省工信厅专精特新), not a missing term.
+  var PARTIAL = 0.6;
+  function match(index, query, filters) {
     var facets = Object.keys(filters).map(function (key) { return key + "=" + filters[key]; });
-    return lookup(index, words.concat(facets, [VALID_FACET])).then(function (maps) {
+    var wanted = query ? query.all : [];
+    return lookup(index, wanted.concat(facets, [VALID_FACET])).then(function (maps) {
       var valid = maps.pop();
-      var text = maps.slice(0, words.length);
-      var narrowing = maps.slice(words.length);
-      var docs = words.length || facets.length ? holdingAll(words.length ? text : narrowing)
-        : all(index); // a column chosen, nothing else
-      if (words.length && !docs.length) return null;
-      docs = docs.filter(function (d) { return narrowing.every(function (m) { return d in m; }); });
-      var idf = text.map(function (m) {
-        var df = Object.keys(m).length;
-        return Math.log(1 + (index.documents - df + 0.5) / (df + 0.5));
+      var byTerm = {};
+      wanted.forEach(function (term, i) { byTerm[term] = maps[i]; });
+      var narrowing = maps.slice(wanted.length);
+      var docs;
+      if (!wanted.length) {
+        docs = facets.length ? holdingAll(narrowing) : all(index); // filters alone, or a column chosen
+        return { match: "exact", found: docs.map(function (d) { return { doc: Number(d), score: 0, valid: d in valid ? 1 : 0 }; }) };
+      }
+      var held = function (term) { return Object.keys(byTerm[term]).length > 0; };
+      var kept = [];
+      query.runs.forEach(function (grams) {
+        grams.forEach(function (g, i) {
+          var boundary = !held(g) && i > 0 && i < grams.length - 1 && held(grams[i - 1]) && held(grams[i + 1]);
+          if (!boundary && kept.indexOf(g) < 0) kept.push(g);
+        });
       });
-      var scored = docs.map(function (d) {
-        var score = 0;
-        text.forEach(function (m, i) { score += idf[i] * m[d]; });
-        return { doc: Number(d), score: score, valid: d in valid ? 1 : 0 };
+      var numbers = query.words.filter(function (w, i, a) { return a.indexOf(w) === i; });
+      kept = kept.concat(numbers.filter(function (w) { return kept.indexOf(w) < 0; }));
+      var idf = {};
+      var total = 0;
+      kept.forEach(function (term) {
+        var df = Math.max(1, Object.keys(byTerm[term]).length); // a term no document holds weighs as the rarest
+        idf[term] = Math.log(1 + (index.documents - df + 0.5) / (df + 0.5));
+        total += idf[term];
       });
-      scored.sort(function (a, b) { return b.score - a.score || b.valid - a.valid || a.doc - b.doc; });
-      return scored;
+      var candidates = {};
+      kept.forEach(function (term) { Object.keys(byTerm[term]).forEach(function (d) { candidates[d] = true; }); });
+      var scored = [];
+      Object.keys(candidates).forEach(function (d) {
+        if (!narrowing.every(function (m) { return d in m; })) return;
+        if (!numbers.every(function (w) { return d in byTerm[w]; })) return;
+        var score = 0, weight = 0;
+        kept.forEach(function (term) {
+          var w = byTerm[term][d];
+          if (w === undefined) return;
+          score += idf[term] * w;
+          weight += idf[term];
+        });
+        scored.push({ doc: Number(d), score: score, cover: total ? weight / total : 1, valid: d in valid ? 1 : 0 });
+      });
+      var exact = scored.filter(function (x) { return x.cover >= 1 - 1e-9; });
+      var kind = exact.length ? "exact" : "partial";
+      var found = exact.length ? exact : scored.filter(function (x) { return x.cover >= PARTIAL; });
+      if (kind === "partial") found.forEach(function (x) { x.score *= x.cover * x.cover; });
+      found.sort(function (a, b) { return b.score - a.score || b.valid - a.valid || a.doc - b.doc; });
+      return { match: found.length ? kind : "none", found: found };
     });
   }
 
@@ -388,45 +455,46 @@
     return found;
   }
 
-  // postings/ decides what is found and in which order, filters and sorting by date included.
-  // Pagefind answers only what postings/ cannot: a query no document holds in full, or one
-  // with no term of two characters (its looser matching finds the nearest documents).
+  // postings/ decides what is found and in which order, filters and sorting by date included:
+  // { match: "exact" | "partial" | "none", list }. Pagefind answers only a query with no term
+  // of two characters (a single character: its looser matching finds the nearest documents).
   function find(q, filters, options, byDate, chosen) {
-    var words = q ? terms(q) : [];
     var searched = sources.filter(function (from) { return !chosen || from.name === chosen; });
     var pagefindSearch = function () {
       return load().then(function (pf) { return pf.search(q || null, options); }).then(function (s) {
         if (!chosen) return s.results;
         // A result's column shows in its URL, which only its data holds (a rare path: the
-        // 联合搜索 page, one column chosen, a query no document holds in full).
+        // 联合搜索 page, one column chosen, a one-character query).
         return Promise.all(s.results.map(data)).then(function (items) {
           return s.results.filter(function (_result, i) { return sourceOf(items[i]) === chosen; });
         });
-      });
+      }).then(function (list) { return { match: list.length ? "exact" : "none", list: list }; });
     };
-    if ((q && !words.length) || !window.DecompressionStream) return pagefindSearch();
+    if ((q && !terms(q, null).all.length) || !window.DecompressionStream) return pagefindSearch();
     return Promise.all(searched.map(function (from, order) {
       return loadPostings(from).then(function (index) {
-        return match(index, words, filters).then(function (found) {
-          if (found === null) return null;
-          found.forEach(function (x) { x.from = from; x.index = index; x.order = order; });
-          return byDate || !q ? withDates(index, found) : found;
+        return match(index, q ? terms(q, index.foldMap) : null, filters).then(function (result) {
+          result.found.forEach(function (x) { x.from = from; x.index = index; x.order = order; });
+          return byDate || !q ? withDates(index, result.found).then(function () { return result; }) : result;
         });
       }).catch(function (error) {
         if (searched.length === 1) throw error;
         return null; // on the 联合搜索 page, a column that cannot be reached is left out
       });
     })).then(function (parts) {
-      var held = parts.filter(function (part) { return part !== null; });
-      if (!held.length) return pagefindSearch();
-      // One list: by date, or by BM25 score (each column's own idf); ties: documents in force
-      // first, then in column order.
-      var merged = [].concat.apply([], held);
+      var reached = parts.filter(function (part) { return part !== null; });
+      // Exact matches of any column first and alone; else the partial ones.
+      var kind = reached.some(function (p) { return p.match === "exact"; }) ? "exact"
+        : reached.some(function (p) { return p.match === "partial"; }) ? "partial" : "none";
+      var merged = [].concat.apply([], reached.filter(function (p) { return p.match === kind; })
+        .map(function (p) { return p.found; }));
+      // One list: by date, or by score (each column's own idf); ties: documents in force first,
+      // then in column order.
       merged.sort(byDate || !q ? function (a, b) { return b.date - a.date || b.valid - a.valid || a.order - b.order || a.doc - b.doc; }
         : function (a, b) { return b.score - a.score || b.valid - a.valid || a.order - b.order || a.doc - b.doc; });
-      return merged.map(function (x) {
+      return { match: kind, list: merged.map(function (x) {
         return { data: function () { return card(x.from, x.index, x.doc); } };
-      });
+      }) };
     });
   }
 
