@@ -218,14 +218,7 @@
         index.sections.forEach(function (s, i) { index.number[s[0]] = i; });
         index.buckets_ = {};
         index.tables = {};
-        // 繁體 → 简体 by character (generator/fold.py), for the query.
-        index.fold = index.fold ? fetchJson(index.base + "fold-" + index.fold + ".json").then(function (pairs) {
-          var map = {};
-          var chars = Array.from(pairs); // by code point: a few 简体 forms lie beyond U+FFFF
-          for (var i = 0; i + 1 < chars.length; i += 2) map[chars[i]] = chars[i + 1];
-          return map;
-        }) : Promise.resolve(null);
-        return index.fold.then(function (map) { index.foldMap = map; return index; });
+        return index;
       });
       from.index.catch(function () { from.index = null; }); // tried again by the next search
     }
@@ -242,10 +235,10 @@
   // The same text as generator/postings.py normalize(): compatibility forms unified, lower
   // case, 繁體 folded to 简体 (`fold`: postings/fold-*.json), quotes dropped, 文号 words spaced.
   var TRANSPARENT = /["'“”‘’「」『』《》〈〉]/g;
-  var HAN_CHAR = /[\u3400-\u9fff\uf900-\ufaff]/g;
+  var HAN_CHAR = /[\u3400-\u9fff\uf900-\ufaff]/;
   function normalize(text, fold) {
     var norm = text.normalize("NFKC").toLowerCase();
-    if (fold) norm = norm.replace(HAN_CHAR, function (c) { return fold[c] || c; });
+    if (fold) norm = norm.replace(/[\u3400-\u9fff\uf900-\ufaff]/g, function (c) { return fold[c] || c; });
     norm = norm.replace(TRANSPARENT, "");
     return norm.replace(/([0-9])\s*[年号]/g, "$1 ").replace(/第\s*([0-9])/g, " $1");
   }
@@ -455,6 +448,18 @@
     return found;
   }
 
+  // 繁體 → 简体 by character (generator/fold.py), fetched once, and only for a query in Han characters.
+  function folding(index, q) {
+    if (!index.fold || !q || !HAN_CHAR.test(q)) return Promise.resolve(null);
+    index.folding = index.folding || fetchJson(index.base + "fold-" + index.fold + ".json").then(function (pairs) {
+      var map = {};
+      var chars = Array.from(pairs); // by code point: a few 简体 forms lie beyond U+FFFF
+      for (var i = 0; i + 1 < chars.length; i += 2) map[chars[i]] = chars[i + 1];
+      return map;
+    });
+    return index.folding;
+  }
+
   // postings/ decides what is found and in which order, filters and sorting by date included:
   // { match: "exact" | "partial" | "none", list }. Pagefind answers only a query with no term
   // of two characters (a single character: its looser matching finds the nearest documents).
@@ -473,7 +478,7 @@
     if ((q && !terms(q, null).all.length) || !window.DecompressionStream) return pagefindSearch();
     return Promise.all(searched.map(function (from, order) {
       return loadPostings(from).then(function (index) {
-        return match(index, q ? terms(q, index.foldMap) : null, filters).then(function (result) {
+        return folding(index, q).then(function (map) { return match(index, q ? terms(q, map) : null, filters); }).then(function (result) {
           result.found.forEach(function (x) { x.from = from; x.index = index; x.order = order; });
           return byDate || !q ? withDates(index, result.found).then(function () { return result; }) : result;
         });
