@@ -17,7 +17,7 @@ from pathlib import Path
 import jinja2
 from tqdm import tqdm
 
-from . import checks, disclosure, lint, markup, new, postings, search, traditional, workers
+from . import checks, disclosure, lint, markup, names, new, postings, search, traditional, workers
 from .cache import FOLDER as cache_folder, Cache, State, generator_hash
 from .config import Config, load_config
 from .content import downloadable, load_documents, private_files
@@ -177,7 +177,8 @@ def _build(config_path: Path, content_dir: Path, output_dir: Path, progress: boo
         clock.done("生成页面")
         record_keys = {job.record: keys[i] for i, job in enumerate(jobs) if job.record}
         # Pagefind works on the changed shards while this process links the unchanged pages.
-        indexing = _Indexing(shards, record_keys, state, cache, staging, output_dir, processes, scripts)
+        indexing = _Indexing(shards, record_keys, state, cache, staging, output_dir, processes, scripts,
+                             names.searched(config.agencies))
         for i, job in enumerate(jobs):  # in job order, so that messages do not depend on timing
             if i in reuse:
                 _link(staging, output_dir, reuse[i][1])
@@ -262,8 +263,9 @@ class _Indexing:
     The 繁體 mirror has an index of its own, of the same shards, under zh-hant/."""
 
     def __init__(self, shards: dict, record_keys: dict, state: State, cache: Cache, staging: Staging,
-                 output_dir: Path, processes: int, scripts: list[tuple[str, str, str]]):
+                 output_dir: Path, processes: int, scripts: list[tuple[str, str, str]], agencies: tuple = ()):
         self.shards, self.state, self.staging, self.output_dir = shards, state, staging, output_dir
+        self.agencies = agencies  # agency names and short names, which search.js splits a query at
         self.cache, self.record_keys, self.scripts = cache, record_keys, scripts
         self.pages = len(record_keys)
         self.todo, self.keys = [], {}
@@ -335,7 +337,7 @@ class _Indexing:
         search.js reads for the excerpt. Returns the sizes of the files."""
         rows = [(name, [[doc.url, int(doc.date.strftime("%Y%m%d")), fragments["/" + doc.url]] for doc in docs], parts)
                 for name, docs, parts in sections]
-        written = postings.files(rows, self.buckets, self.pages, list(self.shards))
+        written = postings.files(rows, self.buckets, self.pages, list(self.shards), self.agencies)
         published = self.state.site or frozenset()  # what output/ holds
         for rel, data in written.items():
             path = script + rel

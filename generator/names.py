@@ -40,6 +40,15 @@ def derived(name: str) -> list[str]:
     return [a for a in found if len(a) >= 3]
 
 
+def searched(agencies) -> tuple[str, ...]:
+    """Every agency's full name and short names, longest first: search.js splits a query where
+    one of them meets the words after it (省工信厅专精特新 is 省工信厅 专精特新)."""
+    found = {agency.name for agency in agencies}
+    for short in aliases(agencies).values():
+        found.update(short)
+    return tuple(sorted(found, key=lambda n: (-len(n), n)))
+
+
 def aliases(agencies) -> dict[str, tuple[str, ...]]:
     """Agency name → its short names: those config.yml gives, then the derived ones no other
     agency of the site also derives or is called."""

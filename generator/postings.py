@@ -38,12 +38,14 @@ ALPHABET = "0123456789abcdefghijklmnopqrstuv"  # search.js: the same 32 digits
 SECTION_SIZE = 400  # documents a section holds at most; an edit rebuilds one section
 CHUNK = 64  # rows of a section table a file holds
 TITLE_BOOST = 5  # a term in the title counts as this many in the text: titles say what a document is
+DOC_NO_BOOST = 5  # and so do the terms of its own 文号: it is the document the 文号 names, not one citing it
 K1, B, AVERAGE_LENGTH = 1.2, 0.75, 1000  # BM25; a fixed average keeps weights independent of other documents
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")  # search.js has the same rule
 _WORD = re.compile(r"[a-z0-9]+")
 _FILTER = re.compile(r'<meta name="[^"]*" content="([^"]*)" data-pagefind-filter="(\w+)\[content\]"')
 _BODY = re.compile(r"<[^>]*\bdata-pagefind-body\b[^>]*>(.*)</main>", re.S)
 _TITLE = re.compile(r"<h1\b[^>]*>(.*?)</h1>", re.S)
+_DOC_NO = re.compile(r'<meta name="gk:doc-no" content="([^"]*)"')
 _TAG = re.compile(r"<[^>]*>")
 # Where a reader sees a break: text on either side of these tags is not one run of characters.
 _BLOCK = re.compile(r"</?(?:p|div|h[1-6]|li|ul|ol|dl|dt|dd|table|thead|tbody|tfoot|tr|td|th|caption|br|hr|"
@@ -56,15 +58,19 @@ _TRANSPARENT = re.compile("[\"'“”‘’「」『』《》〈〉]")
 # 年, 第 and 号 next to a number are part of how a 文号 or 令号 is written, not words:
 # 〔2021〕3号, 2021年第3号 and [2021]003号 give the same terms. (search.js: the same rules.)
 _YEAR_OR_NUMBER = re.compile(r"([0-9])\s*[年号]")
+# A year and a serial typed together (冀政办字2023132号) are two numbers, as 〔2023〕132号 is.
+_YEAR_AND_SERIAL = re.compile(r"(^|[^0-9])((?:19|20)[0-9]{2})([0-9]{1,4})号")
 _ORDINAL = re.compile(r"第\s*([0-9])")
 _LEADING_ZEROS = re.compile(r"^0+(?=[0-9])")
+# A 文号's year and serial, however bracketed (〔2019〕第6号, [2019]06号, 2019年第6号): one more term,
+# #2019/6, so that a document naming that 文号 is told from one holding 2019 and 6 apart.
+_DOC_NUMBER = re.compile(r"((?:19|20)[0-9]{2})\s*[\]）)】〕]?\s*年?\s*第?\s*0*([0-9]{1,4})\s*号")
 
 
 def normalize(text: str) -> str:
     """The text as terms are cut from it, on both sides: compatibility forms (full-width letters
     and digits) unified, lower case, 繁體 folded to 简体, quotes dropped, 文号 words spaced."""
-    text = fold.fold(unicodedata.normalize("NFKC", text).lower())
-    text = _TRANSPARENT.sub("", text)
+    text = _marked(text)
     return _ORDINAL.sub(r" \1", _YEAR_OR_NUMBER.sub(r"\1 ", text))
 
 
@@ -72,12 +78,18 @@ def tokens(text: str) -> list[str]:
     """Han bigrams and ASCII words of the text, with repeats; numbers without leading zeros (063
     is 63). A lone Han character is no term: search.js ignores it in queries too (it would
     match half of everything)."""
+    found = [f"#{year}/{serial}" for year, serial in _DOC_NUMBER.findall(_marked(text))]
     text = normalize(text)
-    found = []
     for run in _HAN.findall(text):
         found += [run[i:i + 2] for i in range(len(run) - 1)]
     found += [_LEADING_ZEROS.sub("", word) for word in _WORD.findall(text)]
     return found
+
+
+def _marked(text: str) -> str:
+    """The text as 文号 are found in it: normalized up to, not including, the spacing of numbers."""
+    text = fold.fold(unicodedata.normalize("NFKC", text).lower())
+    return _YEAR_AND_SERIAL.sub(r"\1\2 \3号", _TRANSPARENT.sub("", text))
 
 
 def weight(count: float, length: int) -> int:
@@ -97,6 +109,9 @@ def document_terms(record: str) -> bytes:
     counts = Counter(body)
     for term, n in Counter(tokens(html.unescape(_TAG.sub("", title[1])) if title else "")).items():
         counts[term] += TITLE_BOOST * n
+    doc_no = _DOC_NO.search(record)
+    for term in set(tokens(html.unescape(doc_no[1]) if doc_no else "")):
+        counts[term] += DOC_NO_BOOST
     terms = sorted(counts)
     digit = {n: ALPHABET[weight(n, len(body))] for n in set(counts.values())}  # few distinct counts
     weights = "".join([digit[counts[t]] for t in terms])
@@ -167,7 +182,7 @@ def digest_of(data: bytes) -> str:
 
 
 def files(sections: list[tuple[str, list, dict[int, str]]], buckets: int, documents: int,
-          shards: list[str] = ()) -> dict[str, bytes]:
+          shards: list[str] = (), agencies: tuple = ()) -> dict[str, bytes]:
     """Every file of postings/ (path → bytes) from the sections in order: (name, rows, parts),
     a row being [URL, date as yyyymmdd, Pagefind fragment] of a document, in local-id order.
     `shards` names the Pagefind bundles under pagefind/, for a 联合搜索 page elsewhere to merge."""
@@ -192,6 +207,6 @@ def files(sections: list[tuple[str, list, dict[int, str]]], buckets: int, docume
         tables.append([name, len(rows), width(len(rows)), dates, chunks])
     folding = _file(out, f"{FOLDER}/fold", fold.pairs())  # search.js folds queries with it
     index = {"documents": documents, "buckets": buckets, "files": hashes, "sections": tables, "shards": list(shards),
-             "fold": folding}
+             "fold": folding, "agencies": list(agencies)}
     out[INDEX] = json.dumps(index, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     return out

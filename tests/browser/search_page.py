@@ -4,13 +4,14 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote, urlencode, urlsplit
 
-DONE = re.compile(r"^(找到|没有找到|沒有找到|搜索暂时无法使用|搜索暫時無法使用)")  # and in 繁體
+DONE = re.compile(r"^(找到|没有找到|沒有找到|没有完全匹配|沒有完全匹配|搜索暂时无法使用|搜索暫時無法使用)")  # and in 繁體
 
 
 def wait_for_results(page) -> str:
     status = page.locator("#search-status")
     page.wait_for_function(
-        "() => /^(找到|没有找到|沒有找到|搜索暂时无法使用|搜索暫時無法使用)/.test(document.getElementById('search-status').textContent)")
+        "() => /^(找到|没有找到|沒有找到|没有完全匹配|沒有完全匹配|搜索暂时无法使用|搜索暫時無法使用)/"
+        ".test(document.getElementById('search-status').textContent)")
     return status.inner_text()
 
 

@@ -48,3 +48,12 @@ def test_filters_in_the_mirror_use_its_own_values(page, sample_site):
     assert page.locator("#search-results > li").count() > 0
     assert all(HANT.text("兰山区方城镇") in text for text in page.locator("#search-results dd").all_inner_texts()
                if "方城" in text)
+
+
+def test_simplified_typed_on_the_mirror_finds_the_same_documents(page, sample_site):
+    """Both scripts fold to 简体 before they are cut into terms (generator/fold.py), so a query
+    in 简体 on the 繁體 mirror finds what the same query in 繁體 finds."""
+    typed = search(page, sample_site, path=traditional.PREFIX + "search/", q="政务公开工作要点")
+    converted = search(page, sample_site, path=traditional.PREFIX + "search/", q=HANT.text("政务公开工作要点"))
+    assert typed and [r["path"] for r in typed] == [r["path"] for r in converted]
+    assert all("/" + traditional.PREFIX + "doc/" in r["path"] for r in typed)

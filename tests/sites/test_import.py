@@ -22,7 +22,7 @@ body: body_html
 CONFIG_HEBEI = """\
 name: 导入测试
 base_url: https://example.gov.cn/
-agencies: [{name: 河北省人民政府办公厅, slug: bgt}, {name: 河北省人力资源和社会保障厅, slug: rst}, {name: 河北省科学技术厅, slug: kjt},
+agencies: [{name: 河北省人民政府办公厅, slug: bgt}, {name: 河北省人力资源和社会保障厅, slug: rst}, {name: 河北省科学技术厅, slug: kjt, aliases: [省科技厅]},
            {name: 河北省教育厅, slug: jyt}, {name: 河北省人民政府, slug: szf}, {name: 河北省工业和信息化厅, slug: gxt}]
 categories: [{name: 河北省政府信息公开, slug: hb, children: [{name: 政策文件, slug: zc}]}]
 """

@@ -25,7 +25,7 @@ RECORD = """<!DOCTYPE html>
 def test_tokens_are_bigrams_and_ascii_words():
     assert postings.tokens("政务公开") == ["政务", "务公", "公开"]
     # NFKC folds full-width forms; a lone Han character is no term; ASCII words are lowercased.
-    assert postings.tokens("ＡＢ１２ 号 〔2016〕115号") == ["ab12", "2016", "115"]
+    assert postings.tokens("ＡＢ１２ 号 〔2016〕115号") == ["#2016/115", "ab12", "2016", "115"]
 
 
 def test_weight_grows_with_count_and_falls_with_length():

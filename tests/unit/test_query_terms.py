@@ -9,10 +9,16 @@ from generator.postings import tokens
 
 
 @pytest.mark.parametrize("spelling", ["冀政办字〔2021〕63号", "冀政办字[2021]63号", "冀政办字【2021】63号",
-                                      "冀政办字2021年63号", "冀政办字（2021）第63号", "冀政办字 2021 063",
-                                      "冀政辦字〔２０２１〕６３號"])
+                                      "冀政办字2021年63号", "冀政办字（2021）第63号", "冀政办字[2021]063号",
+                                      "冀政办字2021063号", "冀政辦字〔２０２１〕６３號"])
 def test_every_spelling_of_a_doc_number_gives_the_same_terms(spelling):
-    assert tokens(spelling) == ["冀政", "政办", "办字", "2021", "63"]
+    # #2021/63: this year and serial written as a 文号, so that it is told from 2021 and 63 apart.
+    assert tokens(spelling) == ["#2021/63", "冀政", "政办", "办字", "2021", "63"]
+
+
+def test_numbers_without_a_doc_number_shape_are_plain_numbers():
+    assert tokens("冀政办字 2021 063") == ["冀政", "政办", "办字", "2021", "63"]
+    assert tokens("2021年6月1日") == ["2021", "6", "1"]
 
 
 def test_a_decree_number_with_year_and_ordinal_inside():

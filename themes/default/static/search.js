@@ -236,24 +236,30 @@
   // case, 繁體 folded to 简体 (`fold`: postings/fold-*.json), quotes dropped, 文号 words spaced.
   var TRANSPARENT = /["'“”‘’「」『』《》〈〉]/g;
   var HAN_CHAR = /[\u3400-\u9fff\uf900-\ufaff]/;
-  function normalize(text, fold) {
+  function marked(text, fold) {
     var norm = text.normalize("NFKC").toLowerCase();
     if (fold) norm = norm.replace(/[\u3400-\u9fff\uf900-\ufaff]/g, function (c) { return fold[c] || c; });
-    norm = norm.replace(TRANSPARENT, "");
-    return norm.replace(/([0-9])\s*[年号]/g, "$1 ").replace(/第\s*([0-9])/g, " $1");
+    return norm.replace(TRANSPARENT, "").replace(/(^|[^0-9])((?:19|20)[0-9]{2})([0-9]{1,4})号/g, "$1$2 $3号");
+  }
+  var DOC_NUMBER = /((?:19|20)[0-9]{2})\s*[\]）)】〕]?\s*年?\s*第?\s*0*([0-9]{1,4})\s*号/g;
+  function normalize(text, fold) {
+    return marked(text, fold).replace(/([0-9])\s*[年号]/g, "$1 ").replace(/第\s*([0-9])/g, " $1");
   }
 
   // The query's terms as generator/postings.py tokens() cuts them: the Han bigrams of each run
   // in order (to tell a word boundary from a typo), and the ASCII words, numbers without
   // leading zeros.
-  function terms(text, fold) {
+  function terms(text, fold, agencies) {
+    var numbered = [];
+    marked(text, fold).replace(DOC_NUMBER, function (_all, year, serial) { numbered.push("#" + year + "/" + serial); });
     var norm = normalize(text, fold);
+    if (agencies) norm = norm.replace(agencies, " $& ");
     var runs = (norm.match(HAN) || []).map(function (run) {
       var grams = [];
       for (var i = 0; i < run.length - 1; i++) grams.push(run.slice(i, i + 2));
       return grams;
     }).filter(function (grams) { return grams.length; });
-    var words = (norm.match(/[a-z0-9]+/g) || []).map(function (w) { return w.replace(/^0+(?=[0-9])/, ""); });
+    var words = numbered.concat((norm.match(/[a-z0-9]+/g) || []).map(function (w) { return w.replace(/^0+(?=[0-9])/, ""); }));
     var all = {};
     runs.forEach(function (grams) { grams.forEach(function (g) { all[g] = true; }); });
     words.forEach(function (w) { all[w] = true; });
@@ -305,13 +311,17 @@
   }
 
   // What a query finds, ranked by BM25 (idf from the whole site), documents in force first at
-  // equal score; the same however Pagefind's index is cut into shards. Documents holding every
-  // term come first and alone ("exact"); when there are none, the documents holding most of the
-  // query's weight ("partial", at least PARTIAL of it: a typo, a word the column words otherwise);
-  // when none holds that much, nothing ("none"), and the page says so. Numbers (years, serials
-  // of a 文号) are never left out. A bigram no document holds between two that are held is where
-  // two words meet (省工信厅专精特新), not a missing term.
-  var PARTIAL = 0.6;
+  // equal score; the same however Pagefind's index is cut into shards.
+  // - "exact": the documents holding every term, alone and first.
+  // - "partial", when there are none: the documents holding at least PARTIAL of the query's
+  //   weight whose title or text holds the query with one character changed (a typo; see find()),
+  //   said to be partial. A bigram no document holds weighs as much as an average held one:
+  //   it cannot tell documents apart. A 文号 (a name, a year and a serial) is found exactly or not at all.
+  // - "none": nothing fits well enough, and the page says so.
+  // Numbers (years, serials) are never left out. A bigram no document holds between two that
+  // are held is where two words meet, not a term; so is one where an agency's name meets the
+  // words after it (省政府住房公积金管理办法: terms() splits it at 省政府).
+  var PARTIAL = 0.5;
   function match(index, query, filters) {
     var facets = Object.keys(filters).map(function (key) { return key + "=" + filters[key]; });
     var wanted = query ? query.all : [];
@@ -320,36 +330,36 @@
       var byTerm = {};
       wanted.forEach(function (term, i) { byTerm[term] = maps[i]; });
       var narrowing = maps.slice(wanted.length);
-      var docs;
       if (!wanted.length) {
-        docs = facets.length ? holdingAll(narrowing) : all(index); // filters alone, or a column chosen
+        var docs = facets.length ? holdingAll(narrowing) : all(index); // filters alone, or a column chosen
         return { match: "exact", found: docs.map(function (d) { return { doc: Number(d), score: 0, valid: d in valid ? 1 : 0 }; }) };
       }
-      var held = function (term) { return Object.keys(byTerm[term]).length > 0; };
-      var kept = [];
-      query.runs.forEach(function (grams) {
-        grams.forEach(function (g, i) {
-          var boundary = !held(g) && i > 0 && i < grams.length - 1 && held(grams[i - 1]) && held(grams[i + 1]);
-          if (!boundary && kept.indexOf(g) < 0) kept.push(g);
+      var df = function (term) { return Object.keys(byTerm[term]).length; };
+      var runs = query.runs.map(function (grams) {
+        return grams.filter(function (g, i) {
+          return df(g) || i === 0 || i === grams.length - 1 || !df(grams[i - 1]) || !df(grams[i + 1]);
         });
       });
       var numbers = query.words.filter(function (w, i, a) { return a.indexOf(w) === i; });
+      var kept = [];
+      runs.forEach(function (grams) { grams.forEach(function (g) { if (kept.indexOf(g) < 0) kept.push(g); }); });
       kept = kept.concat(numbers.filter(function (w) { return kept.indexOf(w) < 0; }));
       var idf = {};
+      var held = kept.filter(function (term) { return df(term); });
+      held.forEach(function (term) { idf[term] = Math.log(1 + (index.documents - df(term) + 0.5) / (df(term) + 0.5)); });
+      var average = held.length ? held.reduce(function (sum, t) { return sum + idf[t]; }, 0) / held.length : 1;
       var total = 0;
-      kept.forEach(function (term) {
-        var df = Math.max(1, Object.keys(byTerm[term]).length); // a term no document holds weighs as the rarest
-        idf[term] = Math.log(1 + (index.documents - df + 0.5) / (df + 0.5));
-        total += idf[term];
-      });
+      kept.forEach(function (term) { total += df(term) ? idf[term] : average; });
+      var docNumber = numbers.some(function (w) { return w.charAt(0) === "#"; }) ||
+        (runs.length === 1 && numbers.length === 2 && /^(19|20)[0-9][0-9]$/.test(numbers[0]) && numbers[1].length <= 4);
       var candidates = {};
-      kept.forEach(function (term) { Object.keys(byTerm[term]).forEach(function (d) { candidates[d] = true; }); });
+      held.forEach(function (term) { Object.keys(byTerm[term]).forEach(function (d) { candidates[d] = true; }); });
       var scored = [];
       Object.keys(candidates).forEach(function (d) {
         if (!narrowing.every(function (m) { return d in m; })) return;
         if (!numbers.every(function (w) { return d in byTerm[w]; })) return;
         var score = 0, weight = 0;
-        kept.forEach(function (term) {
+        held.forEach(function (term) {
           var w = byTerm[term][d];
           if (w === undefined) return;
           score += idf[term] * w;
@@ -359,7 +369,9 @@
       });
       var exact = scored.filter(function (x) { return x.cover >= 1 - 1e-9; });
       var kind = exact.length ? "exact" : "partial";
-      var found = exact.length ? exact : scored.filter(function (x) { return x.cover >= PARTIAL; });
+      var found = exact.length ? exact : docNumber ? [] : scored.filter(function (x) {
+        return x.cover >= PARTIAL;
+      });
       if (kind === "partial") found.forEach(function (x) { x.score *= x.cover * x.cover; });
       found.sort(function (a, b) { return b.score - a.score || b.valid - a.valid || a.doc - b.doc; });
       return { match: found.length ? kind : "none", found: found };
@@ -448,6 +460,15 @@
     return found;
   }
 
+  // The site's agency names and short names as one pattern, longest first (generator/names.py searched()).
+  function agencyNames(index) {
+    if (index.agencyPattern === undefined) {
+      var names = (index.agencies || []).map(function (n) { return n.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); });
+      index.agencyPattern = names.length ? new RegExp(names.join("|"), "g") : null;
+    }
+    return index.agencyPattern;
+  }
+
   // 繁體 → 简体 by character (generator/fold.py), fetched once, and only for a query in Han characters.
   function folding(index, q) {
     if (!index.fold || !q || !HAN_CHAR.test(q)) return Promise.resolve(null);
@@ -478,7 +499,9 @@
     if ((q && !terms(q, null).all.length) || !window.DecompressionStream) return pagefindSearch();
     return Promise.all(searched.map(function (from, order) {
       return loadPostings(from).then(function (index) {
-        return folding(index, q).then(function (map) { return match(index, q ? terms(q, map) : null, filters); }).then(function (result) {
+        return folding(index, q).then(function (map) {
+          return match(index, q ? terms(q, map, agencyNames(index)) : null, filters);
+        }).then(function (result) {
           result.found.forEach(function (x) { x.from = from; x.index = index; x.order = order; });
           return byDate || !q ? withDates(index, result.found).then(function () { return result; }) : result;
         });
@@ -497,10 +520,40 @@
       // then in column order.
       merged.sort(byDate || !q ? function (a, b) { return b.date - a.date || b.valid - a.valid || a.order - b.order || a.doc - b.doc; }
         : function (a, b) { return b.score - a.score || b.valid - a.valid || a.order - b.order || a.doc - b.doc; });
-      return { match: kind, list: merged.map(function (x) {
-        return { data: function () { return card(x.from, x.index, x.doc); } };
-      }) };
+      var list = merged.map(function (x) {
+        return { data: function () { return card(x.from, x.index, x.doc); }, from: x };
+      });
+      if (kind !== "partial") return { match: kind, list: list };
+      // A partial match stays only where its title or text holds the query with one character
+      // changed: a typo. A document that merely shares most of the query's words is no answer.
+      var head = list.slice(0, PHRASE_WINDOW);
+      return Promise.all(head.map(function (result) {
+        return Promise.all([data(result), folding(result.from.index, q)]).then(function (got) {
+          return typo(got[0], q, got[1]) ? result : null;
+        });
+      })).then(function (kept) {
+        kept = kept.filter(Boolean);
+        return { match: kept.length ? "partial" : "none", list: kept };
+      });
     });
+  }
+
+  // Whether the result's title or text holds the query (six characters or more) with at most
+  // one character changed, compared as search compares them (normalize()), separators left out.
+  var TYPO_LENGTH = 6;
+  function squashed(text, fold) {
+    return normalize(text, fold).replace(/[^\u3400-\u9fff\uf900-\ufaffa-z0-9]/g, "");
+  }
+  function typo(item, q, fold) {
+    var want = squashed(q, fold);
+    if (want.length < TYPO_LENGTH) return false;
+    var hay = squashed(((item.meta && item.meta.title) || "") + "\n" + text(item), fold);
+    for (var i = 0; i + want.length <= hay.length; i++) {
+      var off = 0;
+      for (var j = 0; j < want.length && off <= 1; j++) if (hay.charCodeAt(i + j) !== want.charCodeAt(j)) off++;
+      if (off <= 1) return true;
+    }
+    return false;
   }
 
   // Which column a Pagefind result belongs to: the one whose address is the longest prefix of its URL.
@@ -520,14 +573,18 @@
   // first results, those whose title and then whose text hold the whole phrase move up, in
   // Pagefind's order otherwise.
   function phraseFirst(found, q) {
-    var phrase = (q || "").normalize("NFKC").trim();
-    if (phrase.length < 2 || /\s/.test(phrase)) return Promise.resolve(found);
+    if (!q || q.trim().length < 2 || /\s/.test(q.trim())) return Promise.resolve(found);
     var head = found.slice(0, PHRASE_WINDOW);
-    return Promise.all(head.map(data)).then(function (items) {
+    // Compared as search compares (normalize(), separators left out): 繁體 and 简体 alike.
+    var index = head.length && head[0].from ? head[0].from.index : null;
+    var fold = index ? folding(index, q) : Promise.resolve(null);
+    return Promise.all([fold].concat(head.map(data))).then(function (got) {
+      var map = got[0];
+      var phrase = squashed(q, map);
       var ranked = head.map(function (result, i) {
-        var item = items[i];
-        var title = ((item.meta && item.meta.title) || "").normalize("NFKC");
-        var tier = title.indexOf(phrase) >= 0 ? 0 : text(item).normalize("NFKC").indexOf(phrase) >= 0 ? 1 : 2;
+        var item = got[i + 1];
+        var title = squashed((item.meta && item.meta.title) || "", map);
+        var tier = title === phrase ? -1 : title.indexOf(phrase) >= 0 ? 0 : squashed(text(item), map).indexOf(phrase) >= 0 ? 1 : 2;
         return { result: result, tier: tier, order: i };
       });
       ranked.sort(function (a, b) { return a.tier - b.tier || a.order - b.order; });
