@@ -10,7 +10,10 @@ more characters is found in every page that holds it, and one index over all doc
 the same answer however Pagefind's shards are cut.
 
 Layout under postings/ (all JSON, all but index.json named by their content's hash):
-  index.json                   documents, bucket count, each bucket's file, each section's files
+  index.json                   the format (format_(): the digits of ids and weights, rows a table file
+                               holds; search.js reads them here, nowhere else), documents, bucket
+                               count, each bucket's file, each section's files, the folding table's
+                               file, the agencies' names and short names
   b/<bucket>-<hash>.json       {section: {term: postings}} for the terms that hash to this bucket
   s/<section>-dates-<hash>.json  the dates of a section's documents (yyyymmdd each), in local-id order
   s/<section>-<k>-<hash>.json  rows k*CHUNK… of the section: [URL, Pagefind fragment (text and
@@ -119,6 +122,12 @@ def document_terms(record: str) -> bytes:
     return json.dumps([terms + facets, weights + "0" * len(facets)], ensure_ascii=False).encode("utf-8")
 
 
+def format_() -> dict:
+    """What search.js needs to read these files, written into index.json so that it is defined
+    here only: the digits of ids and weights, rows a table file holds."""
+    return {"digits": ALPHABET, "chunk": CHUNK}
+
+
 def bucket_count(documents: int) -> int:
     """About eight documents' worth of postings a bucket, a power of two (search.js reads it from index.json)."""
     return max(16, 1 << math.ceil(math.log2(max(1, documents / 8))))
@@ -206,7 +215,7 @@ def files(sections: list[tuple[str, list, dict[int, str]]], buckets: int, docume
                   for k, start in enumerate(range(0, len(rows), CHUNK))]
         tables.append([name, len(rows), width(len(rows)), dates, chunks])
     folding = _file(out, f"{FOLDER}/fold", fold.pairs())  # search.js folds queries with it
-    index = {"documents": documents, "buckets": buckets, "files": hashes, "sections": tables, "shards": list(shards),
-             "fold": folding, "agencies": list(agencies)}
+    index = {"format": format_(), "documents": documents, "buckets": buckets, "files": hashes, "sections": tables,
+             "shards": list(shards), "fold": folding, "agencies": list(agencies)}
     out[INDEX] = json.dumps(index, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     return out

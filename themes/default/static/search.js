@@ -22,7 +22,9 @@
   var VALID = "有效";
   var VALID_FACET = "validity=" + VALID; // generator/postings.py: a filter value as a term
   var PHRASE_WINDOW = 20; // results re-ranked so exact phrase matches come first
-  var DIGITS = "0123456789abcdefghijklmnopqrstuv"; // generator/postings.py ALPHABET
+  // A document's number in this page: its section * STRIDE + its id in the section (an id has at
+  // most three digits of postings/index.json's format.digits).
+  var STRIDE = 1 << 20;
   var HAN = /[\u3400-\u9fff\uf900-\ufaff]+/g;
   var pagefind = null;
   // Where documents are searched: this column, or on the 联合搜索 page (search/all/) this
@@ -214,6 +216,9 @@
         return fetchJson(address.href, "no-cache");
       }).then(function (index) {
         index.base = new URL(".", address).href;
+        // An index written before its format was published in it (another column of a 联合搜索
+        // built by an older Gongkai) used these.
+        index.format = index.format || { digits: "0123456789abcdefghijklmnopqrstuv", chunk: 64 };
         index.number = {};
         index.sections.forEach(function (s, i) { index.number[s[0]] = i; });
         index.buckets_ = {};
@@ -279,7 +284,7 @@
     return (c ^ -1) >>> 0;
   }
 
-  // term → { document number → weight }; a document number is section * 32768 + local id.
+  // term → { document number → weight }.
   function lookup(index, wanted) {
     var files = {};
     wanted.forEach(function (term) { files[crc32(term) & (index.buckets - 1)] = true; });
@@ -298,10 +303,11 @@
             if (!list) return;
             var section = index.number[name];
             var width = index.sections[section][2];
+            var digits = index.format.digits;
             for (var i = 0; i < list.length; i += width + 1) {
               var id = 0;
-              for (var j = 0; j < width; j++) id = id * 32 + DIGITS.indexOf(list[i + j]);
-              docs[section * 32768 + id] = DIGITS.indexOf(list[i + width]);
+              for (var j = 0; j < width; j++) id = id * digits.length + digits.indexOf(list[i + j]);
+              docs[section * STRIDE + id] = digits.indexOf(list[i + width]);
             }
           });
           return docs;
@@ -381,7 +387,7 @@
   function all(index) {
     var found = [];
     index.sections.forEach(function (section, n) {
-      for (var local = 0; local < section[1]; local++) found.push(String(n * 32768 + local));
+      for (var local = 0; local < section[1]; local++) found.push(String(n * STRIDE + local));
     });
     return found;
   }
@@ -395,14 +401,13 @@
   }
 
   // A document's row in its section's table: [URL, Pagefind fragment].
-  var CHUNK = 64; // generator/postings.py CHUNK
   function row(index, doc) {
-    var section = index.sections[Math.floor(doc / 32768)];
-    var local = doc % 32768;
-    var k = Math.floor(local / CHUNK);
+    var section = index.sections[Math.floor(doc / STRIDE)];
+    var local = doc % STRIDE;
+    var k = Math.floor(local / index.format.chunk);
     var name = section[0] + "-" + k;
     index.tables[name] = index.tables[name] || fetchJson(index.base + "s/" + name + "-" + section[4][k] + ".json");
-    return index.tables[name].then(function (rows) { return rows[local % CHUNK]; });
+    return index.tables[name].then(function (rows) { return rows[local % index.format.chunk]; });
   }
 
   function dates(index, section) {
@@ -415,13 +420,13 @@
   // Each found document with its date (yyyymmdd as a number), to order by.
   function withDates(index, found) {
     var sections = {};
-    found.forEach(function (x) { sections[Math.floor(x.doc / 32768)] = true; });
+    found.forEach(function (x) { sections[Math.floor(x.doc / STRIDE)] = true; });
     var numbers = Object.keys(sections).map(Number);
     return Promise.all(numbers.map(function (n) { return dates(index, n); })).then(function (loaded) {
       var byNumber = {};
       numbers.forEach(function (n, i) { byNumber[n] = loaded[i]; });
       found.forEach(function (x) {
-        x.date = Number(byNumber[Math.floor(x.doc / 32768)].substr((x.doc % 32768) * 8, 8));
+        x.date = Number(byNumber[Math.floor(x.doc / STRIDE)].substr((x.doc % STRIDE) * 8, 8));
       });
       return found;
     });
