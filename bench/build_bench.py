@@ -20,7 +20,7 @@ sys.path[:0] = [str(HERE)]
 
 import peer  # noqa: E402
 from measure import median, run  # noqa: E402
-from search_bench import QUERY, corpus, first_results_bytes  # noqa: E402
+from search_bench import QUERIES, corpus, percentile, search_costs  # noqa: E402
 
 ROOT = HERE.parent
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
@@ -112,11 +112,17 @@ def main() -> None:
             need = base["rows"]["对照 Hugo + Pagefind"]["peak"] / base["docs"] * result["docs"] / 1024
             print(f"| {result['docs']} | 对照 Hugo + Pagefind | 未运行：{base['docs']} 篇时峰值 "
                   f"{base['rows']['对照 Hugo + Pagefind']['peak']:.0f} MiB，按线性约需 {need:.0f} GiB，本机 24 GiB | | | | |")
-    largest = results[-1]
-    sizes_seen = first_results_bytes(largest["output"])
-    parts = "，".join(f"{k} {v / 1024:.0f} KiB" for k, v in sorted(sizes_seen.items()))
-    print(f"\n{largest['docs']} 篇站点上搜索「{QUERY}」到首批结果出现共传输 "
-          f"{sum(sizes_seen.values()) / 1024:.0f} KiB（{parts}）")
+    print(f"\n搜索：{len(QUERIES)} 条固定查询（bench/search_bench.py QUERIES），每条用新的浏览器（冷缓存），按本站 nginx 配置的 gzip 计字节，"
+          "从打开搜索页到显示首批结果（或说明没有找到）传输的字节和用时")
+    print("| 文档数 | 字节 p50 KiB | 字节 p90 KiB | 字节最大 KiB | 用时 p50 ms | 用时 p90 ms | 最多的一条 |")
+    print("|---:|---:|---:|---:|---:|---:|---|")
+    for result in results:
+        costs = search_costs(result["output"])
+        kib = [c["bytes"] / 1024 for c in costs]
+        ms = [c["ms"] for c in costs]
+        worst = max(costs, key=lambda c: c["bytes"])
+        print(f"| {result['docs']} | {percentile(kib, 0.5):.0f} | {percentile(kib, 0.9):.0f} | {max(kib):.0f} | "
+              f"{percentile(ms, 0.5):.0f} | {percentile(ms, 0.9):.0f} | {worst['query']} |")
 
 
 if __name__ == "__main__":
