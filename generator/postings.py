@@ -20,6 +20,8 @@ Layout under postings/ (all JSON, all but index.json named by their content's ha
                                metadata, for the excerpt)]
 A term's postings in a section are 3-character groups: the document's local id (two digits of
 ALPHABET, three in a section of more than 1024) and its weight (one digit, 1-31; 0 for filters).
+A term held by more than half of the section's documents is written as COMPLEMENT, one weight
+digit for all, and the ids of the documents that do not hold it.
 Sections are built from each document's terms file, so an edit rebuilds one section.
 """
 from __future__ import annotations
@@ -40,6 +42,8 @@ INDEX = FOLDER + "/index.json"  # the one file not named by its content
 ALPHABET = "0123456789abcdefghijklmnopqrstuv"  # search.js: the same 32 digits
 SECTION_SIZE = 400  # documents a section holds at most; an edit rebuilds one section
 CHUNK = 64  # rows of a section table a file holds
+COMMON = 0.5  # a term in more than this share of a section's documents is written by its complement
+COMPLEMENT = "!"  # begins such a term's postings (not a digit of ALPHABET)
 TITLE_BOOST = 5  # a term in the title counts as this many in the text: titles say what a document is
 DOC_NO_BOOST = 5  # and so do the terms of its own 文号: it is the document the 文号 names, not one citing it
 K1, B, AVERAGE_LENGTH = 1.2, 0.75, 1000  # BM25; a fixed average keeps weights independent of other documents
@@ -125,7 +129,7 @@ def document_terms(record: str) -> bytes:
 def format_() -> dict:
     """What search.js needs to read these files, written into index.json so that it is defined
     here only: the digits of ids and weights, rows a table file holds."""
-    return {"digits": ALPHABET, "chunk": CHUNK}
+    return {"digits": ALPHABET, "chunk": CHUNK, "complement": COMPLEMENT}
 
 
 def bucket_count(documents: int) -> int:
@@ -160,8 +164,19 @@ def section(name: str, terms_files: list[bytes], buckets: int) -> dict[int, str]
         for term, w in zip(terms, weights):
             postings[term].append(code + w)
     parts: dict[int, list[str]] = defaultdict(list)
+    size = len(terms_files)
     for term in sorted(postings):
-        parts[bucket(term, buckets)].append(f'{_string(term)}:"{"".join(postings[term])}"')
+        entries = postings[term]
+        if len(entries) > size * COMMON:
+            # Held by most of the section: written as the documents without it, and one weight
+            # for all (the median). Its idf is near nothing, so the weights hardly rank; what
+            # matters is who lacks it, and those are few.
+            weight = sorted((e[-1] for e in entries), key=ALPHABET.index)[len(entries) // 2]
+            held = {e[:-1] for e in entries}
+            missing = "".join(code for code in ids if code not in held)
+            parts[bucket(term, buckets)].append(f'{_string(term)}:"{COMPLEMENT}{weight}{missing}"')
+        else:
+            parts[bucket(term, buckets)].append(f'{_string(term)}:"{"".join(entries)}"')
     head = _string(name)
     return {b: f"{head}:{{{','.join(items)}}}" for b, items in parts.items()}
 

@@ -23,7 +23,8 @@ def test_index_json_publishes_the_format(tmp_path):
     shutil.copy(ROOT / "config.yml", site / "config.yml")
     build(site / "config.yml", site / "content", site / "output")
     index = json.loads((site / "output" / postings.INDEX).read_text(encoding="utf-8"))
-    assert index["format"] == postings.format_() == {"digits": postings.ALPHABET, "chunk": postings.CHUNK}
+    assert index["format"] == postings.format_() == {"digits": postings.ALPHABET, "chunk": postings.CHUNK,
+                                                     "complement": postings.COMPLEMENT}
 
 
 @pytest.fixture(scope="module")

@@ -50,6 +50,8 @@ def read_back(files: dict[str, bytes]) -> dict[str, set[str]]:
     tables = {name: [row for k, digest in enumerate(chunks) for row in json.loads(files[f"postings/s/{name}-{k}-{digest}.json"])]
               for name, _n, _w, _dates, chunks in index["sections"]}
     widths = {name: width for name, _n, width, _dates, _chunks in index["sections"]}
+    sizes = {name: n for name, n, _width, _dates, _chunks in index["sections"]}
+    complement = index["format"]["complement"]
     documents: dict[str, set[str]] = {}
     for b, digest in enumerate(index["files"]):
         if not digest:
@@ -58,8 +60,12 @@ def read_back(files: dict[str, bytes]) -> dict[str, set[str]]:
             w = widths[name]
             for term, posted in terms.items():
                 assert postings.bucket(term, index["buckets"]) == b
-                for i in range(0, len(posted), w + 1):
-                    local = int(posted[i:i + w], 32)
+                if posted.startswith(complement):  # the documents without the term
+                    without = {int(posted[i:i + w], 32) for i in range(2, len(posted), w)}
+                    held = [local for local in range(sizes[name]) if local not in without]
+                else:
+                    held = [int(posted[i:i + w], 32) for i in range(0, len(posted), w + 1)]
+                for local in held:
                     documents.setdefault(tables[name][local][0], set()).add(term)
     return documents
 
@@ -81,6 +87,9 @@ def test_files_read_back_to_every_document_and_term():
     assert documents["doc/a/3/"] == {"t3", "u3"}
     assert documents["doc/b/1099/"] == {"common", "w1099"}
     assert len(documents) == 1110
+    # A term most of a section holds is written as the few documents without it.
+    common = json.loads(files[next(k for k in files if k.startswith(f"postings/b/{postings.bucket('common', buckets)}-"))])
+    assert common["2023"]["common"] == postings.COMPLEMENT + "3"  # its weight for all, no document without it
     # Same input, same bytes.
     assert postings.files(sections, buckets, 1110) == files
 

@@ -304,9 +304,20 @@
             var section = index.number[name];
             var width = index.sections[section][2];
             var digits = index.format.digits;
-            for (var i = 0; i < list.length; i += width + 1) {
-              var id = 0;
-              for (var j = 0; j < width; j++) id = id * digits.length + digits.indexOf(list[i + j]);
+            var id, i, j;
+            if (index.format.complement && list.charAt(0) === index.format.complement) {
+              // Held by most of the section: the ids are the documents without it, one weight for all.
+              var weight = digits.indexOf(list.charAt(1));
+              var without = {};
+              for (i = 2; i < list.length; i += width) {
+                for (id = 0, j = 0; j < width; j++) id = id * digits.length + digits.indexOf(list[i + j]);
+                without[id] = true;
+              }
+              for (id = 0; id < index.sections[section][1]; id++) if (!without[id]) docs[section * STRIDE + id] = weight;
+              return;
+            }
+            for (i = 0; i < list.length; i += width + 1) {
+              for (id = 0, j = 0; j < width; j++) id = id * digits.length + digits.indexOf(list[i + j]);
               docs[section * STRIDE + id] = digits.indexOf(list[i + width]);
             }
           });
