@@ -39,11 +39,12 @@ def _entry(base_url: str, doc) -> str:
         summary = "依申请公开的政府信息：本条只有目录信息，可以按页面上的说明依法申请获取。"
     else:
         summary = doc.summary or ""
+    ended = validity.word(doc.validity)
     facts = "；".join(f"{k}：{v}" for k, v in (("索引号", doc.index_no), ("文号", doc.doc_no),
                                               ("发布机构", doc.agency_names), ("公开方式", doc.mode),
-                                              ("有效性", validity.word(doc.validity))) if v)
+                                              ("有效性", ended)) if v)
     # A document no longer in force says so in its title: a feed reader shows nothing else.
-    title = doc.title + (f"（{validity.word(doc.validity)}）" if validity.word(doc.validity) else "")
+    title = doc.title + (f"（{ended}）" if ended else "")
     return (f"<entry>\n<id>{escape(url)}</id>\n<title>{escape(title)}</title>\n"
             f"<updated>{_time(doc.date)}</updated>\n<link rel=\"alternate\" type=\"text/html\" href={quoteattr(url)}/>\n"
             f"<author><name>{escape(doc.agency_names)}</name></author>\n"

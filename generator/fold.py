@@ -11,7 +11,6 @@ phrases only matter for writing 繁體, not for matching it.
 from __future__ import annotations
 
 import functools
-import importlib.metadata
 
 import opencc
 
@@ -43,6 +42,3 @@ def pairs() -> str:
     """The table as the browser reads it: each 繁體 character followed by its 简体 one."""
     return "".join(chr(k) + v for k, v in sorted(table().items()))
 
-
-def version() -> str:
-    return importlib.metadata.version("OpenCC")

@@ -77,16 +77,16 @@ _DOC_NUMBER = re.compile(r"((?:19|20)[0-9]{2})\s*[\]）)】〕]?\s*年?\s*第?\s
 def normalize(text: str) -> str:
     """The text as terms are cut from it, on both sides: compatibility forms (full-width letters
     and digits) unified, lower case, 繁體 folded to 简体, quotes dropped, 文号 words spaced."""
-    text = _marked(text)
-    return _ORDINAL.sub(r" \1", _YEAR_OR_NUMBER.sub(r"\1 ", text))
+    return _spaced(_marked(text))
 
 
 def tokens(text: str) -> list[str]:
     """Han bigrams and ASCII words of the text, with repeats; numbers without leading zeros (063
     is 63). A lone Han character is no term: search.js ignores it in queries too (it would
     match half of everything)."""
-    found = [f"#{year}/{serial}" for year, serial in _DOC_NUMBER.findall(_marked(text))]
-    text = normalize(text)
+    marked = _marked(text)
+    found = [f"#{year}/{serial}" for year, serial in _DOC_NUMBER.findall(marked)]
+    text = _spaced(marked)
     for run in _HAN.findall(text):
         found += [run[i:i + 2] for i in range(len(run) - 1)]
     found += [_LEADING_ZEROS.sub("", word) for word in _WORD.findall(text)]
@@ -97,6 +97,11 @@ def _marked(text: str) -> str:
     """The text as 文号 are found in it: normalized up to, not including, the spacing of numbers."""
     text = fold.fold(unicodedata.normalize("NFKC", text).lower())
     return _YEAR_AND_SERIAL.sub(r"\1\2 \3号", _TRANSPARENT.sub("", text))
+
+
+def _spaced(marked: str) -> str:
+    """年, 第 and 号 beside numbers made spaces: the last step of normalize()."""
+    return _ORDINAL.sub(r" \1", _YEAR_OR_NUMBER.sub(r"\1 ", marked))
 
 
 def weight(count: float, length: int) -> int:

@@ -136,6 +136,9 @@ def paged_url(base: str, number: int) -> str:
     return base if number == 1 else f"{base}page/{number}/"
 
 
+GUIDE_COLUMN = "政府信息公开指南"  # the 公开目录 column of the 指南 documents (its name in the 国办 catalogue)
+
+
 def window(number: int, count: int, size: int = 5) -> list[int | None]:
     """The page numbers a paged list links: at most `size` around page `number` of `count`,
     with None where numbers are left out before or after them (shown as 「…」)."""
@@ -158,6 +161,7 @@ class Renderer:
         self.categories = {c.key: c for c in site.config.all_categories()}
         self._fingerprints: dict[str, str] = {}
         self.aliases = names.aliases(site.config.agencies)  # agency → the short names readers search by
+        self.guide = next((c for c in site.shown_categories if c.name == GUIDE_COLUMN), None)
 
     def jobs(self) -> list[Job]:
         """The site as units of work, each with the inputs its pages are made from, so that a
@@ -310,6 +314,7 @@ class Renderer:
             other_script = "" if variant.script else traditional.PREFIX
             html = template_.render(
                 site=self.site, config=config, page_url=url, url=link, category_url=category_url,
+                column_url=self.column_url, guide_column=self.guide,
                 normative=validity.is_normative, holds_rules=self.holds_rules, site_domain=self.domain,
                 canonical=config.base_url + variant.script + url, elder=variant.elder, feed=feed,
                 lang=traditional.lang(variant.script), site_root=to(""),
@@ -407,6 +412,11 @@ class Renderer:
             return html
         return PerVariant(placed)
 
+    def column_url(self, category: Category) -> str:
+        """Where a link to a column leads: with a guide in config.yml, the 指南 column's links go
+        to guide/, the one 指南 page (which lists the column's documents); else the column's page."""
+        return "guide/" if self.site.config.guide and category.name == GUIDE_COLUMN else category_url(category)
+
     def shortcuts(self) -> list[tuple[str, str, int]]:
         """The home page's entries to what readers look for most, found from the documents rather
         than from column names: the column most 解读 are in, the current-rules catalogue, the 指南,
@@ -424,11 +434,10 @@ class Renderer:
             found.append(("政策解读", category_url(interpretations), len(site.by_category[interpretations.key])))
         if any(validity.is_normative(d) for d in site.documents):
             found.append(("现行有效规范性文件", "rules/current/", len(site.current_rules)))
-        guide = next((c for c in site.shown_categories if c.name == "政府信息公开指南"), None)
         if site.config.guide:
-            found.append(("政府信息公开指南", "guide/", 0))
-        elif guide:
-            found.append(("政府信息公开指南", category_url(guide), len(site.by_category.get(guide.key, ()))))
+            found.append((GUIDE_COLUMN, "guide/", 0))
+        elif self.guide:
+            found.append((GUIDE_COLUMN, category_url(self.guide), len(site.by_category.get(self.guide.key, ()))))
         reports = column_of(d for d in site.documents if d.annual is not None)
         if reports:
             found.append(("政府信息公开年报", category_url(reports), len(site.by_category[reports.key])))
@@ -442,5 +451,4 @@ class Renderer:
             return configured if configured.startswith(("http://", "https://")) else configured.lstrip("/")
         if self.site.config.guide:
             return "guide/#apply"
-        guide = next((c for c in self.site.shown_categories if c.name == "政府信息公开指南"), None)
-        return category_url(guide) if guide else None
+        return category_url(self.guide) if self.guide else None

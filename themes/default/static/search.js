@@ -248,7 +248,10 @@
   }
   var DOC_NUMBER = /((?:19|20)[0-9]{2})\s*[\]）)】〕]?\s*年?\s*第?\s*0*([0-9]{1,4})\s*号/g;
   function normalize(text, fold) {
-    return marked(text, fold).replace(/([0-9])\s*[年号]/g, "$1 ").replace(/第\s*([0-9])/g, " $1");
+    return spaced(marked(text, fold));
+  }
+  function spaced(norm) {
+    return norm.replace(/([0-9])\s*[年号]/g, "$1 ").replace(/第\s*([0-9])/g, " $1");
   }
 
   // The query's terms as generator/postings.py tokens() cuts them: the Han bigrams of each run
@@ -256,8 +259,9 @@
   // leading zeros.
   function terms(text, fold, agencies) {
     var numbered = [];
-    marked(text, fold).replace(DOC_NUMBER, function (_all, year, serial) { numbered.push("#" + year + "/" + serial); });
-    var norm = normalize(text, fold);
+    var norm = marked(text, fold);
+    norm.replace(DOC_NUMBER, function (_all, year, serial) { numbered.push("#" + year + "/" + serial); });
+    norm = spaced(norm);
     if (agencies) norm = norm.replace(agencies, " $& ");
     var runs = (norm.match(HAN) || []).map(function (run) {
       var grams = [];
