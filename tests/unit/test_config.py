@@ -89,3 +89,12 @@ def test_traditional_and_federation_problems_word_for_word(site_root):
         "site/config.yml:11:12: 错误[E006]: 联合搜索的专栏「己县」写了两次\n  提示：每个专栏用不同的名称，也不要与本站同名。",
         "site/config.yml:12:12: 错误[E006]: 联合搜索的专栏「测试」与本站同名\n  提示：每个专栏用不同的名称，也不要与本站同名。",
     ]
+
+
+def test_agency_aliases_word_for_word(site_root):
+    base = "name: 测试\nbase_url: https://x.gov.cn/\ncategories:\n  - {name: 目录, slug: ml}\nagencies:\n"
+    assert problems(site_root, base + "  - {name: 河北省科学技术厅, slug: a, aliases: [省科技厅, 科技厅]}\n") == []
+    assert problems(site_root, base + "  - {name: 河北省科学技术厅, slug: a, aliases: 省科技厅}\n") == []
+    assert problems(site_root, base + "  - {name: 河北省科学技术厅, slug: a, aliases: [省科技厅, {x: 1}]}\n") == [
+        "site/config.yml:6:47: 错误[E005]: 发布机构「河北省科学技术厅」的「aliases」应当是一个或几个词\n"
+        "  提示：aliases：读者搜索时用的简称，例如 [省科技厅]；省工信厅、省政府这样的常见简称会自动生成。"]
