@@ -146,7 +146,7 @@ def _build(config_path: Path, content_dir: Path, output_dir: Path, progress: boo
     site = build_site(config, published, build_date(config))
     checks.check(site, report)
     env = environment([config.root / "templates", theme / "templates"])
-    shards = search.plan_shards(site.documents, config.search_shard_size)
+    shards = search.plan_shards(site.documents, config.search_shard_size) if config.search_pagefind else {}
     jobs = Renderer(site, env, tuple(shards)).jobs()
     keys = [hashlib.sha256(f"{inputs.rendering}|{job.id}|{job.inputs!r}".encode()).hexdigest() for job in jobs]
     clock.done("整理")
@@ -160,10 +160,11 @@ def _build(config_path: Path, content_dir: Path, output_dir: Path, progress: boo
         todo, reuse = [], {}
         stored = cache.stored_records()
         scripts = traditional.indexes(config.traditional)
+        kinds = [kind for _script, record, terms in scripts for kind in ((record, terms) if shards else (terms,))]
         for i, job in enumerate(jobs):
             previous = state.jobs.get(job.id)
             if _reusable(previous, keys[i], output_dir) and (not job.record or all(
-                    f"{keys[i]}.{kind}" in stored for _script, record, terms in scripts for kind in (record, terms))):
+                    f"{keys[i]}.{kind}" in stored for kind in kinds)):
                 reuse[i] = previous
             else:
                 todo.append(i)
@@ -200,7 +201,12 @@ def _build(config_path: Path, content_dir: Path, output_dir: Path, progress: boo
                 if "files/" + attachment.rel not in staging.written:
                     staging.copy("files/" + attachment.rel, attachment.source, str(doc.source))
         clock.done("写入页面")
-        index = indexing.finish(done_shards, site.documents)
+        cards = {}  # (script, document URL) → its card's hash: the document job wrote the card
+        for job in jobs:
+            for path, *_ in done_jobs[job.id][1] if job.record else ():
+                if found := postings.card_of(path):
+                    cards[found[0], job.record] = found[1]
+        index = indexing.finish(done_shards, site.documents, cards)
         clock.done("建立索引")
         staging.prune()
         cache.forget()
@@ -287,7 +293,8 @@ class _Indexing:
     def bundle(self, script: str) -> Path:
         return self.staging.root / script / search.BUNDLE
 
-    def finish(self, done: dict, documents: list) -> search.IndexStats:
+    def finish(self, done: dict, documents: list, cards: dict[tuple[str, str], str]) -> search.IndexStats:
+        """Wait for Pagefind, then write postings/; `cards` names each document's card: (script, URL) → hash."""
         sections = {script: self.sections(script, terms, documents) for script, _kind, terms in self.scripts}
         self.cache.prune_sections(self.kept)
         self.wait()
@@ -307,9 +314,9 @@ class _Indexing:
                         self.staging.register(rel, "search index")
                         st = path.stat()
                         files.append((rel, "search index", st.st_ino, st.st_size, st.st_mtime_ns))
-                done[shard] = (self.keys[shard], tuple(files), search.fragments(self.bundle(script) / name, name))
-            fragments = {url: fragment for name in self.shards for url, fragment in done[script + name][2].items()}
-            sizes += self.postings(script, sections[script], fragments)
+                done[shard] = (self.keys[shard], tuple(files))
+        for script, _kind, _terms in self.scripts:
+            sizes += self.postings(script, sections[script], cards)
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss if self.todo else 0
         files = [f for name in done for f in done[name][1]]
         return search.IndexStats(self.pages, len(files) + len(sizes), sum(f[3] for f in files) + sum(sizes),
@@ -332,10 +339,10 @@ class _Indexing:
             sections.append((name, docs, parts))
         return sections
 
-    def postings(self, script: str, sections: list, fragments: dict) -> list[int]:
-        """Write <script>postings/; each document's row names its Pagefind fragment, which
-        search.js reads for the excerpt. Returns the sizes of the files."""
-        rows = [(name, [[doc.url, int(doc.date.strftime("%Y%m%d")), fragments["/" + doc.url]] for doc in docs], parts)
+    def postings(self, script: str, sections: list, cards: dict) -> list[int]:
+        """Write <script>postings/ (the cards are written by the document jobs); each document's
+        row names its card. Returns the sizes of the files."""
+        rows = [(name, [[doc.url, int(doc.date.strftime("%Y%m%d")), cards[script, doc.url]] for doc in docs], parts)
                 for name, docs, parts in sections]
         written = postings.files(rows, self.buckets, self.pages, list(self.shards), self.agencies)
         published = self.state.site or frozenset()  # what output/ holds

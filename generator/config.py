@@ -30,6 +30,10 @@ SITE_KEYS = {
     "identity": (False, None, "网站标识信息（国办发〔2017〕47号）：主办单位、承办单位、备案号等，显示在每页页脚，见下表"),
     "hide_empty_columns": (False, "false", "true 时没有文件的栏目不生成页面和订阅，网站地图和所有导航中也没有它（检查时空白栏目算作不合格）；默认 false：显示「暂无文件」，构建给出 W216 警告"),
     "federation": (False, None, "联合搜索：一并搜索的其他专栏（各自用 Gongkai 生成），每项 name 名称、url 网址；生成 search/all/ 页面"),
+    "search": (False, None, "搜索的选项，见下表"),
+}
+SEARCH_KEYS = {
+    "pagefind": (False, "true", "另外生成标准的 Pagefind 索引（pagefind/）：单个汉字的查询由它回答，用 Pagefind 建站的门户也能用 mergeIndex 合并本专栏；false 时不生成，构建更快，单字查询请读者多输入一个字"),
 }
 # 联合搜索: the other columns a portal's search/all/ page searches along with this one.
 FEDERATION_KEYS = {
@@ -184,6 +188,7 @@ class Config:
     guide: Guide | None = None
     traditional: str | None = None  # the OpenCC conversion of the 繁體 mirror, or None: no mirror
     federation: tuple[Column, ...] = ()  # other columns the search/all/ page searches too
+    search_pagefind: bool = True  # whether a Pagefind bundle is built beside postings/
     identity: Identity | None = None  # 主办单位, 备案号 and the rest of the footer
     hide_empty_columns: bool = False  # columns without documents get no page and no link (Site.shown_categories)
 
@@ -338,7 +343,15 @@ def load_config(path: Path, report: Report) -> Config | None:
         federation=_federation(r, site.get("federation"), name),
         identity=_identity(r, site.get("identity")),
         hide_empty_columns=_flag(r, site, "hide_empty_columns"),
+        search_pagefind=_search(r, site.get("search")),
     )
+
+
+def _search(r: _Reader, node) -> bool:
+    """search: {pagefind: …}; whether to build the Pagefind bundle."""
+    if node is None:
+        return True
+    return _flag(r, r.mapping(node, SEARCH_KEYS, "搜索选项（search）"), "pagefind", SEARCH_KEYS)
 
 
 def _federation(r: _Reader, node, own_name: str | None) -> tuple[Column, ...]:
@@ -386,9 +399,9 @@ def _traditional(r: _Reader, site: dict) -> str | None:
     return None
 
 
-def _flag(r: _Reader, site: dict, key: str) -> bool:
-    raw = r.text(site, key, SITE_KEYS, "站点配置")
-    value = (raw or SITE_KEYS[key][1]).lower()
+def _flag(r: _Reader, site: dict, key: str, keys: dict = SITE_KEYS) -> bool:
+    raw = r.text(site, key, keys, "站点配置")
+    value = (raw or keys[key][1]).lower()
     if value not in TRUE + FALSE:
         r.error(site[key], "E005", f"{key} 的值「{raw}」无法识别", "写 true 或 false。")
     return value in TRUE

@@ -125,6 +125,25 @@ def text(html: str) -> str:
     return unescape(_TAG.sub(" ", html))
 
 
+# A tag of sanitised HTML: its serializer quotes every attribute value with " and escapes " inside
+# (a value may hold < or >), and escapes every < of the text.
+_SANITISED_TAG = re.compile(r'<(?:[^<>"]|"[^"]*")*>')
+# Where a reader sees a break: text on either side of these tags is not one run of characters.
+_BLOCK = re.compile(r'</?(?:p|div|h[1-6]|li|ul|ol|dl|dt|dd|table|thead|tbody|tfoot|tr|td|th|caption|br|hr|'
+                    r'blockquote|pre|section|article|figure|figcaption|details|summary)\b(?:[^<>"]|"[^"]*")*>', re.I)
+# A line break inside a paragraph of Chinese is no space: 做好防汛\n工作 is one phrase.
+_SOFT_BREAK = re.compile(r"(?<=[\u3400-\u9fff\uf900-\ufaff])[ \t]*\n[ \t]*(?=[\u3400-\u9fff\uf900-\ufaff])")
+
+
+def plain(html: str) -> str:
+    """The text of a sanitised fragment as a reader sees it: a line per block, inline markup
+    gone (做好<strong>防汛</strong>工作 stays one phrase), spaces collapsed."""
+    html = _SOFT_BREAK.sub("", html).replace("\n", " ")  # a line break in the source is a space
+    text = unescape(_SANITISED_TAG.sub("", _BLOCK.sub("\n", html)))
+    lines = (" ".join(line.split()) for line in text.split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
 def sanitize(html: str) -> str:
     """HTML from anywhere (an import) → the allowed tags and attributes only; its text alone
     when it is nested too deep for html5ever to read in time."""

@@ -1,23 +1,24 @@
-"""Our own term index: which documents hold each Han bigram, each ASCII word and each filter
-value, and how strongly. search.js decides what a query finds from it, and asks Pagefind only
-for the pages it shows (their excerpts and metadata).
+"""Our own search index: which documents hold each Han bigram, each ASCII word and each filter
+value, and how strongly, and the card each result shows. search.js decides what a query finds
+from these files, ranks it and shows it; Pagefind is not needed for any of it.
 
-Why not Pagefind alone: it segments Chinese with a dictionary, and a phrase cut differently in
-a page than in a query is not found; and when its index is split into shards, each shard drops
-the query words it does not hold, so results depend on how the index was cut. Bigrams are the
+Why not Pagefind: it segments Chinese with a dictionary, and a phrase cut differently in a page
+than in a query is not found; and when its index is split into shards, each shard drops the
+query words it does not hold, so results depend on how the index was cut. Bigrams are the
 classic answer for Chinese (Lucene's CJK analyzer works the same way): every phrase of two or
 more characters is found in every page that holds it, and one index over all documents gives
-the same answer however Pagefind's shards are cut.
+the same answer however it is cut.
 
 Layout under postings/ (all JSON, all but index.json named by their content's hash):
   index.json                   the format (format_(): the digits of ids and weights, rows a table file
                                holds; search.js reads them here, nowhere else), documents, bucket
                                count, each bucket's file, each section's files, the folding table's
-                               file, the agencies' names and short names
+                               file, the agencies' names and short names, the Pagefind shards
   b/<bucket>-<hash>.json       {section: {term: postings}} for the terms that hash to this bucket
   s/<section>-dates-<hash>.json  the dates of a section's documents (yyyymmdd each), in local-id order
-  s/<section>-<k>-<hash>.json  rows k*CHUNK… of the section: [URL, Pagefind fragment (text and
-                               metadata, for the excerpt)]
+  s/<section>-<k>-<hash>.json  rows k*CHUNK… of the section: [URL, card hash]
+  d/<hash>.json                a document's card (records.SearchRecord.card): title, date, agency,
+                               文号, 索引号, validity and text, for the result and its excerpt
 A term's postings in a section are 3-character groups: the document's local id (two digits of
 ALPHABET, three in a section of more than 1024) and its weight (one digit, 1-31; 0 for filters).
 A term held by more than half of the section's documents is written as COMPLEMENT, one weight
@@ -27,7 +28,6 @@ Sections are built from each document's terms file, so an edit rebuilds one sect
 from __future__ import annotations
 
 import hashlib
-import html
 import json
 import math
 import re
@@ -49,15 +49,6 @@ DOC_NO_BOOST = 5  # and so do the terms of its own 文号: it is the document th
 K1, B, AVERAGE_LENGTH = 1.2, 0.75, 1000  # BM25; a fixed average keeps weights independent of other documents
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")  # search.js has the same rule
 _WORD = re.compile(r"[a-z0-9]+")
-_FILTER = re.compile(r'<meta name="[^"]*" content="([^"]*)" data-pagefind-filter="(\w+)\[content\]"')
-_BODY = re.compile(r"<[^>]*\bdata-pagefind-body\b[^>]*>(.*)</main>", re.S)
-_TITLE = re.compile(r"<h1\b[^>]*>(.*?)</h1>", re.S)
-_DOC_NO = re.compile(r'<meta name="gk:doc-no" content="([^"]*)"')
-_TAG = re.compile(r"<[^>]*>")
-# Where a reader sees a break: text on either side of these tags is not one run of characters.
-_BLOCK = re.compile(r"</?(?:p|div|h[1-6]|li|ul|ol|dl|dt|dd|table|thead|tbody|tfoot|tr|td|th|caption|br|hr|"
-                    r"blockquote|pre|section|article|figure|figcaption|main|header|footer|nav|aside)\b[^>]*>", re.I)
-
 
 # Quotes and book-title marks inside a phrase do not split it: a query 数字河北工程 finds
 # “数字河北”工程, and 条例实施 finds 《条例》实施. (search.js: the same characters.)
@@ -110,24 +101,19 @@ def weight(count: float, length: int) -> int:
     return max(1, min(31, round(31 * part / (K1 + 1))))
 
 
-def document_terms(record: str) -> bytes:
-    """One document's terms file: its terms with their weights, and its filter values. All
-    are read from its search record, so postings/ holds exactly what Pagefind is given."""
-    found = _BODY.search(record)
-    # 做好<strong>防汛</strong>工作 reads as one phrase: inline tags go, block tags separate.
-    text = html.unescape(_TAG.sub("", _BLOCK.sub(" ", found[1]))) if found else ""
-    title = _TITLE.search(found[1] if found else "")
-    body = tokens(text)
+def document_terms(record) -> bytes:
+    """One document's terms file: its terms with their weights, and its filter values, from its
+    search record (generator/records.py), so postings/ holds what the record holds and no more."""
+    body = tokens("\n".join([record.title, record.text, record.catalogue()]))
     counts = Counter(body)
-    for term, n in Counter(tokens(html.unescape(_TAG.sub("", title[1])) if title else "")).items():
+    for term, n in Counter(tokens(record.title)).items():
         counts[term] += TITLE_BOOST * n
-    doc_no = _DOC_NO.search(record)
-    for term in set(tokens(html.unescape(doc_no[1]) if doc_no else "")):
+    for term in set(tokens(record.doc_no)):
         counts[term] += DOC_NO_BOOST
     terms = sorted(counts)
     digit = {n: ALPHABET[weight(n, len(body))] for n in set(counts.values())}  # few distinct counts
     weights = "".join([digit[counts[t]] for t in terms])
-    facets = sorted({f"{name}={html.unescape(value)}" for value, name in _FILTER.findall(record)})
+    facets = sorted({f"{name}={value}" for name, value in record.facets()})
     return json.dumps([terms + facets, weights + "0" * len(facets)], ensure_ascii=False).encode("utf-8")
 
 
@@ -205,6 +191,18 @@ def _file(out: dict, stem: str, value) -> str:
     return digest
 
 
+def card_path(script: str, card: bytes) -> str:
+    """Where a document's card is published: named by its content's hash, long enough that
+    100,000 cards never share a name."""
+    return f"{script}{FOLDER}/d/{hashlib.sha256(card).hexdigest()[:16]}.json"
+
+
+def card_of(path: str) -> tuple[str, str] | None:
+    """(script, hash) of a card from its path (card_path); None for another file."""
+    script, found, name = path.rpartition(f"{FOLDER}/d/")
+    return (script, name.removesuffix(".json")) if found and "/" not in name else None
+
+
 def digest_of(data: bytes) -> str:
     """What names a file of postings/: browsers may keep it for good."""
     return hashlib.sha256(data).hexdigest()[:10]
@@ -212,8 +210,8 @@ def digest_of(data: bytes) -> str:
 
 def files(sections: list[tuple[str, list, dict[int, str]]], buckets: int, documents: int,
           shards: list[str] = (), agencies: tuple = ()) -> dict[str, bytes]:
-    """Every file of postings/ (path → bytes) from the sections in order: (name, rows, parts),
-    a row being [URL, date as yyyymmdd, Pagefind fragment] of a document, in local-id order.
+    """Every file of postings/ but the cards (path → bytes) from the sections in order: (name,
+    rows, parts), a row being [URL, date as yyyymmdd, card hash] of a document, in local-id order.
     `shards` names the Pagefind bundles under pagefind/, for a 联合搜索 page elsewhere to merge."""
     out: dict[str, bytes] = {}
     hashes = []

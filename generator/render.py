@@ -11,7 +11,7 @@ from urllib.parse import quote, urlsplit
 import jinja2
 import segno
 
-from . import annual, disclosure, feeds, markup, names, opendata, postings, schema, sitemap, traditional, validity
+from . import annual, disclosure, feeds, markup, names, opendata, postings, records, schema, sitemap, traditional, validity
 from .config import Category
 from .model import Document, Site
 
@@ -156,6 +156,7 @@ class Renderer:
             self.variants += [Variant(traditional.PREFIX, False), Variant(traditional.PREFIX, True)]
         self.converter = traditional.Converter(conversion) if conversion else None
         self.shards = shards  # the search index's parts, which the search page loads
+        self.pagefind = site.config.search_pagefind  # whether documents get a Pagefind page too
         self.base_path = urlsplit(site.config.base_url).path
         self.domain = urlsplit(site.config.base_url).hostname
         self.categories = {c.key: c for c in site.config.all_categories()}
@@ -383,12 +384,17 @@ class Renderer:
                              interpretations=site.interpretations.get(doc.index_no, ()),
                              replaces=site.replaces.get(doc.index_no, ()),
                              apply_url=self.apply_url())
-        records = self.env.get_template("search_record.html")
+        # What search holds of it: a record per index (the site's, and the 繁體 mirror's), its
+        # card published under postings/d/, and its Pagefind page and terms kept in the build cache.
+        record = records.of(doc, text, self.aliases)
         for script, record_kind, terms_kind in traditional.indexes(site.config.traditional):
-            record = records.render(doc=doc, body=text, lang=traditional.lang(script), aliases=self.aliases)
             if script:
-                record = self.converter.html(record)
-            yield Page(script + doc.url + "index.html", record.encode("utf-8"), str(doc.source), private=record_kind)
+                record = records.converted(record, self.converter.texts)
+            card = record.card()
+            yield Page(postings.card_path(script, card), card, str(doc.source))
+            if self.pagefind:
+                page = self.env.get_template("search_record.html").render(record=record, lang=traditional.lang(script))
+                yield Page(script + doc.url + "index.html", page.encode("utf-8"), str(doc.source), private=record_kind)
             yield Page(script + doc.url + "terms", postings.document_terms(record), str(doc.source), private=terms_kind)
 
     def annual_report(self, doc: Document, body: str):

@@ -1,14 +1,15 @@
-"""The search index: Pagefind's extended build (it segments Chinese) run over the staging folder.
-It holds the pages' text, metadata and filters; which documents a query finds is decided by
-generator/postings.py.
+"""The Pagefind bundle (pagefind/): a standard index built by Pagefind's extended build (it
+segments Chinese), published beside our own (generator/postings.py) for what only Pagefind
+does: answering a query of one Han character, and letting a portal built with Pagefind merge
+this column (mergeIndex). The search page reads it only through Pagefind's documented JS API.
+`search: {pagefind: false}` in config.yml leaves it out.
 
-Only elements marked by the search contract (themes/*/templates/search_record.html) are
-indexed, so what the index can hold is exactly what the disclosure gate let onto the pages.
+Pagefind indexes one page per document, rendered from its search record (generator/records.py)
+by themes/*/templates/search_record.html, so it holds what the disclosure gate let through.
 """
 from __future__ import annotations
 
 import base64
-import gzip
 import hashlib
 import importlib.metadata
 import json
@@ -22,9 +23,9 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-import cbor2
 import pagefind_bin_extended
 
+from . import canonical
 from .output import inside
 
 BUNDLE = "pagefind"  # folder of the index inside the site; search.js loads it relative to the site root
@@ -124,7 +125,11 @@ def build_shard(records: list[tuple[str, Path]], bundle: Path, expected_pages: i
         raise SearchIndexFailed("Pagefind 建立索引失败：它写出的 pagefind-entry.json 无法读取") from None
     if pages != expected_pages:
         raise SearchIndexFailed(f"搜索索引收录了 {pages} 个页面，应为 {expected_pages} 个")
-    _canonical(bundle)
+    try:
+        canonical.canonicalise(bundle)
+    except canonical.UnknownFormat as exc:
+        raise SearchIndexFailed(f"Pagefind {pagefind_version()} 写出的索引文件无法识别（{exc}）："
+                                f"Gongkai 只认识 Pagefind {'、'.join(canonical.CHECKED)} 的索引") from None
     if not primary:
         for path in bundle.iterdir():
             if path.name in RUNTIME or path.name.startswith("wasm."):
@@ -201,62 +206,3 @@ class _Service:
         said = self.log.read().decode("utf-8", "replace").strip()[-500:]
         raise SearchIndexFailed("Pagefind 建立索引失败：Pagefind 程序没有运行起来，或者中途退出"
                                 + (f"（{said}）" if said else ""))
-
-
-def fragments(bundle: Path, shard: str) -> dict[str, str]:
-    """URL → "<shard>/<fragment name>" for every page of a shard's bundle. search.js reads a
-    result's fragment (its text and metadata) directly, without a Pagefind search: Pagefind
-    can only look a page up by searching, and a search by filters alone loads every index
-    chunk (17 MB on 10,000 documents)."""
-    found = {}
-    for path in sorted((bundle / "fragment").iterdir()):
-        head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(path.read_bytes(), 4096)
-        if not head.startswith(_SIGNATURE + b'{"url":'):
-            raise SearchIndexFailed(f"无法识别的 Pagefind 文件：{path.name}")
-        url = json.JSONDecoder().raw_decode(head[len(_SIGNATURE) + 7:].decode("utf-8", "ignore"))[0]
-        found[url] = f"{shard}/{path.name.removesuffix('.pf_fragment')}"
-    return found
-
-
-_SIGNATURE = b"pagefind_dcd"  # what every compressed Pagefind file starts with once decompressed
-
-
-def _canonical(bundle: Path) -> None:
-    """Make the bundle byte-identical from run to run.
-
-    Pagefind 1.5.2 writes each filter's values, and the list of filters, in hash-map order,
-    which changes with every run, and names files by the hash of their content. The browser
-    reads these as maps, so sorting them changes nothing it sees; the files are then renamed
-    by the hash of their sorted content, and the index metadata and entry file follow.
-    """
-    entry_path = bundle / "pagefind-entry.json"
-    entry = json.loads(entry_path.read_text(encoding="utf-8"))
-    for language, info in sorted(entry["languages"].items()):
-        meta_path = bundle / f"pagefind.{info['hash']}.pf_meta"
-        meta = _read(meta_path)
-        filters = []
-        for name, old in sorted(meta[3]):
-            path = bundle / "filter" / f"{old}.pf_filter"
-            values = _read(path)
-            values[1] = sorted(values[1], key=lambda item: item[0])
-            path.unlink()
-            filters.append([name, _write(bundle / "filter", language, values, 7, ".pf_filter")])
-        meta[3] = filters
-        meta_path.unlink()
-        info["hash"] = _write(bundle, language, meta, 13, ".pf_meta", prefix="pagefind.")
-    entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-
-
-def _read(path: Path):
-    data = gzip.decompress(path.read_bytes())
-    if not data.startswith(_SIGNATURE):
-        raise SearchIndexFailed(f"无法识别的 Pagefind 文件：{path.name}")
-    return cbor2.loads(data[len(_SIGNATURE):])
-
-
-def _write(folder: Path, language: str, value, digits: int, suffix: str, prefix: str = "") -> str:
-    """Write value as Pagefind does (signature, CBOR, gzip); named by its content; returns the name's hash."""
-    data = _SIGNATURE + cbor2.dumps(value)
-    name = f"{language}_{hashlib.sha256(data).hexdigest()[:digits]}"
-    (folder / f"{prefix}{name}{suffix}").write_bytes(gzip.compress(data, mtime=0))
-    return name

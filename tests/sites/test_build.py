@@ -197,3 +197,25 @@ def test_guide_rendered_from_config_and_linked_from_catalogue_entries(tmp_path):
     assert (tmp_path / "out/files/附件/政府信息公开申请表.rtf").read_bytes().startswith(b"{\\rtf1")
     entry = (tmp_path / "out/doc/lanshanqufczzf/2022-0000015/index.html").read_text(encoding="utf-8")
     assert '<a href="../../../guide/#apply">查看政府信息公开指南，了解申请方式</a>' in entry
+
+
+def test_a_theme_cannot_change_what_search_finds(tmp_path):
+    """postings/ (terms, filters, cards) is made from each document's search record, not from a
+    template's output: a site whose search_record.html writes its tags in another order, or
+    leaves the filters out, publishes the same postings/ (once, it emptied every filter)."""
+    from generator.build import build
+    default = tmp_path / "default"
+    build(ROOT / "config.yml", ROOT / "content", default)
+    own = tmp_path / "own"
+    shutil.copytree(ROOT / "content", own / "content")
+    shutil.copy(ROOT / "config.yml", own / "config.yml")
+    (own / "templates").mkdir()
+    theme = (ROOT / "themes/default/templates/search_record.html").read_text(encoding="utf-8")
+    reordered = theme.replace('<meta name="gk:{{ name }}" content="{{ value }}" data-pagefind-filter="{{ name }}[content]">',
+                              '<meta data-pagefind-filter="{{ name }}[content]" content="{{ value }}" name="gk:{{ name }}">')
+    assert reordered != theme
+    (own / "templates" / "search_record.html").write_text(reordered, encoding="utf-8")
+    build(own / "config.yml", own / "content", own / "output")
+    postings = {k: v for k, v in tree(default).items() if k.startswith(("postings/", "zh-hant/postings/"))}
+    assert postings and postings == {k: v for k, v in tree(own / "output").items() if k in postings}
+    assert any(b"agency=" in v for k, v in postings.items() if "/b/" in k)  # the filters are there

@@ -34,7 +34,7 @@ def test_every_problem_is_reported(site_root):
         "  提示：写成 https://www.example.gov.cn/ 这样的形式。",
         "site/config.yml:3:12: 错误[E005]: 站点配置的「page_size」应当是正整数，现在是「二十」\n  提示：例如：20。",
         "site/config.yml:4:1: 错误[E003]: 站点配置中有未知的键「colour」\n"
-        "  提示：可用的键：name、base_url、theme、page_size、latest_count、search_shard_size、apply_url、site_id、contact、index_scheme、build_date、traditional、agencies、categories、guide、identity、hide_empty_columns、federation。",
+        "  提示：可用的键：name、base_url、theme、page_size、latest_count、search_shard_size、apply_url、site_id、contact、index_scheme、build_date、traditional、agencies、categories、guide、identity、hide_empty_columns、federation、search。",
         "site/config.yml:7:12: 错误[E006]: 发布机构「甲局」声明了两次\n  提示：删除重复的一项。",
         "site/config.yml:8:5: 错误[E004]: 发布机构缺少必填的键「name」\n  提示：name：机构全称，文档的「发布机构」写这个名称。",
         "site/config.yml:8:6: 错误[E003]: 发布机构中有未知的键「nam」\n  提示：可用的键：name、slug、code、doc_no_prefix、aliases。",

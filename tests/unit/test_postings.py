@@ -3,23 +3,14 @@ from __future__ import annotations
 
 import json
 
-from generator import postings
+from generator import markup, postings
+from generator.records import SearchRecord
 
-RECORD = """<!DOCTYPE html>
-<html lang="zh-CN">
-<head>
-<meta name="gk:agency" content="兰山区&amp;方城镇" data-pagefind-filter="agency[content]">
-<meta name="gk:year" content="2021" data-pagefind-filter="year[content]">
-<meta name="gk:title" content="不算" data-pagefind-meta="title[content]">
-</head>
-<body>
-<main data-pagefind-body>
-<h1 data-pagefind-weight="10">政务公开要点</h1>
-<p>推进政务公开 2021 年 LanShan&lt;x&gt;。</p>
-</main>
-</body>
-</html>
-"""
+def record(body: str = "<p>推进政务公开 2021 年 LanShan&lt;x&gt;。</p>", **fields) -> SearchRecord:
+    values = dict(url="doc/a/1/", title="政务公开要点", date="2021-03-01", index_no="A/2021-1", doc_no="",
+                  agencies=("兰山区&方城镇",), aliases=(), category=("法定主动公开内容", "工作要点"), mode="主动公开",
+                  validity="有效", subject="", text=markup.plain(body))
+    return SearchRecord(**{**values, **fields})
 
 
 def test_tokens_are_bigrams_and_ascii_words():
@@ -34,11 +25,13 @@ def test_weight_grows_with_count_and_falls_with_length():
 
 
 def test_a_record_gives_its_terms_and_filters():
-    terms, weights = json.loads(postings.document_terms(RECORD))
+    terms, weights = json.loads(postings.document_terms(record()))
     found = dict(zip(terms, weights))
     assert {"政务", "务公", "公开", "开要", "要点", "推进", "2021", "lanshan", "x"} <= set(found)
-    assert "不算" not in found  # meta tags are not text
     assert found["agency=兰山区&方城镇"] == "0" and found["year=2021"] == "0"
+    assert found["category=法定主动公开内容/工作要点"] == "0" and found["column=法定主动公开内容"] == "0"
+    # The catalogue values are searchable: the 索引号 and the column's name.
+    assert {"工作", "作要"} <= set(found)
     # A title term weighs more than a term of the text alone.
     digit = postings.ALPHABET.index
     assert digit(found["要点"]) > digit(found["推进"])
@@ -96,7 +89,5 @@ def test_files_read_back_to_every_document_and_term():
 
 
 def test_inline_tags_do_not_split_a_phrase():
-    record = RECORD.replace("<p>推进政务公开 2021 年 LanShan&lt;x&gt;。</p>",
-                            "<p>做<strong>好防</strong>汛</p><p>工作</p>")
-    terms = json.loads(postings.document_terms(record))[0]
+    terms = json.loads(postings.document_terms(record("<p>做<strong>好防</strong>汛</p><p>工作</p>")))[0]
     assert {"做好", "好防", "防汛"} <= set(terms) and "汛工" not in terms

@@ -20,6 +20,8 @@
   var PAGE = 10;
   var SETTLE = 300; // ms a changed filter waits for the next change before it is searched
   var VALID = "有效";
+  var ON_REQUEST = "依申请公开";
+  var ON_REQUEST_NOTE = "本信息属于依申请公开，正文不在网上公开；如需获取，可以提出政府信息公开申请，办法见文件页面。";
   var VALID_FACET = "validity=" + VALID; // generator/postings.py: a filter value as a term
   var PHRASE_WINDOW = 20; // results re-ranked so exact phrase matches come first
   // A document's number in this page: its section * STRIDE + its id in the section (an id has at
@@ -193,6 +195,7 @@
         // Honest about what was found: all the words, some of them, or nothing that fits.
         say((kind === "exact" ? "找到" + what + "文件 " + results.length + " 件。" :
           kind === "partial" ? "没有完全匹配的文件，以下 " + results.length + " 件文件包含部分关键词。" :
+          kind === "short" ? "请至少输入两个字：本站的搜索按词语查找，单个字无法搜索。" :
           "没有找到" + what + "文件。") + ignored);
         help.hidden = kind === "exact";
       });
@@ -415,7 +418,7 @@
     });
   }
 
-  // A document's row in its section's table: [URL, Pagefind fragment].
+  // A document's row in its section's table: [URL, card].
   function row(index, doc) {
     var section = index.sections[Math.floor(doc / STRIDE)];
     var local = doc % STRIDE;
@@ -447,26 +450,14 @@
     });
   }
 
-  // What a result shows, from the document's Pagefind fragment (its text and metadata), read
-  // directly: Pagefind itself can only find a page by searching, and a search by filters
-  // alone loads its whole index.
-  var SIGNATURE = "pagefind_dcd";
+  // What a result shows: the document's card (postings/d/, generator/records.py), in the shape
+  // a Pagefind result's data has, so that both render alike. Its text holds the body alone.
   function card(from, index, doc) {
     return row(index, doc).then(function (r) {
-      var parts = r[1].split("/");
-      var address = new URL(parts[0] + "/fragment/" + parts[1] + ".pf_fragment", from.pagefind).href;
-      return fetch(address).then(function (response) {
-        if (!response.ok) throw new Error(address + ": " + response.status);
-        return response.arrayBuffer();
-      }).then(function (buffer) {
-        var head = new TextDecoder().decode(new Uint8Array(buffer, 0, Math.min(buffer.byteLength, SIGNATURE.length)));
-        if (head === SIGNATURE) return new TextDecoder().decode(buffer); // the server undid the gzip already
-        var plain = new Blob([buffer]).stream().pipeThrough(new DecompressionStream("gzip"));
-        return new Response(plain).text();
-      }).then(function (text) {
-        var fragment = JSON.parse(text.slice(SIGNATURE.length));
-        return { url: new URL(r[0], from.root).href, meta: fragment.meta || {}, filters: fragment.filters || {},
-                 content: fragment.content || "", source: from.name };
+      return fetchJson(index.base + "d/" + r[1] + ".json").then(function (c) {
+        return { url: new URL(r[0], from.root).href, source: from.name, content: c.text || "", titleLength: 0,
+                 meta: { title: c.title, date: c.date, agency: c.agency, doc_no: c.doc_no, index_no: c.index_no },
+                 filters: { validity: [c.validity], mode: [c.mode] } };
       });
     });
   }
@@ -516,7 +507,10 @@
         });
       }).then(function (list) { return { match: list.length ? "exact" : "none", list: list }; });
     };
-    if ((q && !terms(q, null).all.length) || !window.DecompressionStream) return pagefindSearch();
+    if (q && !terms(q, null).all.length) {
+      // A site built without Pagefind (config.yml search: {pagefind: false}) asks for one more character.
+      return list.dataset.bundle ? pagefindSearch() : Promise.resolve({ match: "short", list: [] });
+    }
     return Promise.all(searched.map(function (from, order) {
       return loadPostings(from).then(function (index) {
         return folding(index, q).then(function (map) {
@@ -657,7 +651,15 @@
     li.appendChild(dl);
     var excerpt = document.createElement("p");
     excerpt.className = "excerpt";
-    appendExcerpt(excerpt, text(item), (meta.title || "").length, currentQuery);
+    if (!text(item) && ((item.filters || {}).mode || [])[0] === ON_REQUEST) {
+      // A catalogue entry: the gate kept its text out; say so, as its page does.
+      excerpt.textContent = ON_REQUEST_NOTE;
+      li.appendChild(excerpt);
+      return li;
+    }
+    // A Pagefind result's text begins with the title; a card's does not.
+    var skip = "titleLength" in item ? item.titleLength : (meta.title || "").length;
+    appendExcerpt(excerpt, text(item), skip, currentQuery);
     li.appendChild(excerpt);
     return li;
   }
