@@ -43,6 +43,9 @@ SECURITY_HEADERS = (
     ("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=()"),
 )
 
+# The search files (pagefind/, postings/) are public and read without credentials: any origin may
+# fetch them, which a portal merging this column's index, or another column's 联合搜索, needs.
+CORS_ORIGIN = "*"
 HASHED_MAX_AGE = 31536000  # files named by their content's hash never change: a year, immutable
 PAGEFIND_TYPES = {  # Pagefind's own files; nginx's mime.types knows none of the first five
     "pf_meta": "application/octet-stream", "pf_index": "application/octet-stream",
@@ -81,6 +84,7 @@ def nginx_conf(config: Config, root: Path | None = None, listen: tuple[str, ...]
     always = [f"add_header {name} {_q(value)} always;" for name, value in headers(config)]
     fresh = always + ['add_header Cache-Control "no-cache" always;']
     forever = always + [f'add_header Cache-Control "public, max-age={HASHED_MAX_AGE}, immutable" always;']
+    shared = [f"add_header Access-Control-Allow-Origin {_q(CORS_ORIGIN)} always;"]  # see CORS_ORIGIN
 
     def not_found(prefix: str) -> str:
         return f"error_page 403 404 =404 {_q(base + prefix + '404.html')};"
@@ -111,20 +115,26 @@ def nginx_conf(config: Config, root: Path | None = None, listen: tuple[str, ...]
         "}",
         "",
         "# Pagefind's index: its own MIME types; the files named by their content's hash kept a year.",
+        "# Readable from any origin, so that a portal's search can merge this column (mergeIndex).",
         f"location ~ {_q('^' + re.escape(base) + mirror + re.escape(BUNDLE + '/'))} {{",
         "    types {",
         *[f"        {kind} {' '.join(e for e, k in PAGEFIND_TYPES.items() if k == kind)};"
           for kind in sorted(set(PAGEFIND_TYPES.values()))],
         "    }",
         "    default_type application/octet-stream;",
+        *_indent(fresh + shared),
         "    location ~ \\.pf_(meta|index|fragment|filter)$ {",
-        *_indent(forever, 2),
+        *_indent(forever + shared, 2),
         "    }",
         "}",
         "",
-        "# postings/: every file but index.json is named by its content's hash.",
-        f"location ~ {_q('^' + re.escape(base) + mirror + re.escape(POSTINGS + '/') + '[bs]/')} {{",
-        *_indent(forever),
+        "# postings/: every file but index.json is named by its content's hash. Readable from any",
+        "# origin, so that another column's 联合搜索 page can search this one.",
+        f"location ~ {_q('^' + re.escape(base) + mirror + re.escape(POSTINGS + '/'))} {{",
+        *_indent(fresh + shared),
+        "    location ~ /[bsd]/ {",
+        *_indent(forever + shared, 2),
+        "    }",
         "}",
         "",
         "# Each copy of the site (长者模式, 繁體) has its own 404 page.",

@@ -10,7 +10,9 @@ import threading
 from pathlib import Path
 from urllib.parse import unquote
 
-from generator.deploy import not_found_pages
+from generator.deploy import CORS_ORIGIN, not_found_pages
+from generator.postings import FOLDER as POSTINGS
+from generator.search import BUNDLE
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
@@ -28,9 +30,16 @@ class _Host(http.server.SimpleHTTPRequestHandler):
     its copy of the site (elder/, zh-hant/, zh-hant/elder/ or the root's), as nginx sends it."""
 
     base = "/"
+    shared = False  # send the search files with the CORS header the nginx configuration sends
 
     def log_message(self, *args):
         pass
+
+    def end_headers(self):
+        rel = self.path.split("?", 1)[0].lstrip("/")
+        if self.shared and rel.split("/")[0 if not rel.startswith("zh-hant/") else 1] in (BUNDLE, POSTINGS):
+            self.send_header("Access-Control-Allow-Origin", CORS_ORIGIN)
+        super().end_headers()
 
     def send_head(self):
         path = self.path.split("?", 1)[0]
@@ -55,9 +64,11 @@ class _Host(http.server.SimpleHTTPRequestHandler):
 
 
 @contextlib.contextmanager
-def serve(directory: Path, base: str = "/"):
-    """Serve a built site on 127.0.0.1 (a free port) under `base` while the block runs; yields its address."""
-    handler = type("Host", (_Host,), {"base": base})
+def serve(directory: Path, base: str = "/", shared: bool = False):
+    """Serve a built site on 127.0.0.1 (a free port) under `base` while the block runs; yields its
+    address. `shared`: the search files may be read from other origins, as generator/deploy.py's
+    nginx configuration allows."""
+    handler = type("Host", (_Host,), {"base": base, "shared": shared})
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(directory)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

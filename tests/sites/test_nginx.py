@@ -185,13 +185,27 @@ def test_pagefind_files_have_their_types_and_hashed_files_are_kept(nginx, base, 
 
 def test_postings_named_by_their_hash_are_kept(nginx, base, config, site):
     for path in [next(site.glob("postings/b/*.json")), next(site.glob("postings/s/*.json")),
-                 next(site.glob("zh-hant/postings/b/*.json"))]:
+                 next(site.glob("postings/d/*.json")), next(site.glob("zh-hant/postings/b/*.json"))]:
         response = nginx(base + path.relative_to(site).as_posix())
         assert (response.status, response.getheader("Cache-Control")) == (200, FOREVER), path
         assert_secure(response, config)
     index = nginx(base + "postings/index.json")
     assert (index.getheader("Content-Type"), index.getheader("Cache-Control")) == \
         ("application/json; charset=utf-8", "no-cache")
+
+
+def test_search_files_may_be_read_from_any_origin_and_pages_may_not(nginx, base, config, site):
+    """A portal merging this column's Pagefind bundle, or another column's 联合搜索, reads these
+    files from its own origin (tests/browser/test_merge.py shows it needs the header)."""
+    shared = ["postings/index.json", next(site.glob("postings/d/*.json")), next(site.glob("pagefind/*/pagefind.js")),
+              next(site.glob("pagefind/*/*.pf_meta")), next(site.glob("zh-hant/pagefind/*/pagefind-entry.json"))]
+    for path in shared:
+        rel = path if isinstance(path, str) else path.relative_to(site).as_posix()
+        response = nginx(base + rel)
+        assert (response.status, response.getheader("Access-Control-Allow-Origin")) == (200, "*"), rel
+        assert_secure(response, config)
+    for rel in ["", DOC, "static/search.js", "catalogue.json"]:
+        assert nginx(base + rel).getheader("Access-Control-Allow-Origin") is None, rel
 
 
 @pytest.mark.parametrize("path, kind", [("static/site.css", "text/css; charset=utf-8"),
