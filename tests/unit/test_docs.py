@@ -51,3 +51,9 @@ def test_editors_guide_explains_every_code():
 def test_readme_states_the_content_security_policy():
     from generator import deploy
     assert f"```\n{deploy.CSP}\n```" in README
+
+
+def test_search_table_matches_schema():
+    from generator.config import SEARCH_KEYS
+    rows = [f"| `{key}` | {'必填' if required else '可选'} | {doc} |" for key, (required, _d, doc) in SEARCH_KEYS.items()]
+    assert "\n".join(rows) in README

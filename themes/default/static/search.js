@@ -1,4 +1,5 @@
-// The search page: Pagefind's JavaScript API behind our own accessible form.
+// The search page: our own index (postings/, generator/postings.py) behind our own accessible
+// form; Pagefind, through its documented JS API, only for a query of one character.
 // State lives in the URL (?q=…&agency=…&sort=date), so a search can be shared and bookmarked.
 // A submitted query is a step the back button undoes; a changed filter refines the step it is
 // in (the URL is replaced, and the search waits for arrow keys to settle). Without JavaScript
@@ -30,7 +31,7 @@
   var HAN = /[\u3400-\u9fff\uf900-\ufaff]+/g;
   var pagefind = null;
   // Where documents are searched: this column, or on the 联合搜索 page (search/all/) this
-  // column and the others config.yml names, each through its own postings/ and fragments.
+  // column and the others config.yml names, each through its own postings/.
   var sources = readSources();
   var results = [];
   var shown = 0;
@@ -583,9 +584,8 @@
     return result.loaded;
   }
 
-  // Pagefind ranks by segmented words; people typing 依申请公开办理 mean that phrase. Among the
-  // first results, those whose title and then whose text hold the whole phrase move up, in
-  // Pagefind's order otherwise.
+  // People typing 依申请公开办理 mean that phrase. Among the first results, those whose title and
+  // then whose text hold the whole phrase move up, in score order otherwise.
   function phraseFirst(found, q) {
     if (!q || q.trim().length < 2 || /\s/.test(q.trim())) return Promise.resolve(found);
     var head = found.slice(0, PHRASE_WINDOW);
