@@ -58,8 +58,8 @@ def first_results_bytes(site: Path, query: str = QUERY) -> dict:
         shown = len(responses)  # everything requested before the first results appeared
         for response in responses[:shown]:
             path = response.url.removeprefix(address).split("?")[0]
-            kind = ("postings" if path.startswith("postings/") else "index chunks" if "/index/" in path else "fragments" if "/fragment/" in path else
-                    "filters" if "/filter/" in path else "pagefind runtime" if path.startswith("pagefind/") else "page")
+            kind = ("cards" if path.startswith("postings/d/") else "postings" if path.startswith("postings/") else
+                    "pagefind" if path.startswith("pagefind/") else "page")
             sizes[kind] = sizes.get(kind, 0) + wire_size(response)
         browser.close()
     return {**sizes, "ms": elapsed}
