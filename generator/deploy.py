@@ -132,7 +132,7 @@ def nginx_conf(config: Config, root: Path | None = None, listen: tuple[str, ...]
         "# origin, so that another column's 联合搜索 page can search this one.",
         f"location ~ {_q('^' + re.escape(base) + mirror + re.escape(POSTINGS + '/'))} {{",
         *_indent(fresh + shared),
-        "    location ~ /[bsd]/ {",
+        "    location ~ /[bdhs]/ {",
         *_indent(forever + shared, 2),
         "    }",
         "}",

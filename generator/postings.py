@@ -11,9 +11,12 @@ the same answer however it is cut.
 
 Layout under postings/ (all JSON, all but index.json named by their content's hash):
   index.json                   the format (format_(): the digits of ids and weights, rows a table file
-                               holds; search.js reads them here, nowhere else), documents, bucket
-                               count, each bucket's file, each section's files, the folding table's
-                               file, the agencies' names and short names, the Pagefind shards
+                               holds, hashes a page holds; search.js reads them here, nowhere else),
+                               documents, bucket count, the hash pages' hashes, each section's files,
+                               the folding table's file, the agencies' names and short names, the
+                               Pagefind shards
+  h/<k>-<hash>.json            the hashes of buckets k*HASH_PAGE…: bucket b's file is b/<b>-<hash>.json
+                               ("" for a bucket no term falls in)
   b/<bucket>-<hash>.json       {section: {term: postings}} for the terms that hash to this bucket
   s/<section>-dates-<hash>.json  the dates of a section's documents (yyyymmdd each), in local-id order
   s/<section>-<k>-<hash>.json  rows k*CHUNK… of the section: [URL, card hash]
@@ -42,6 +45,7 @@ INDEX = FOLDER + "/index.json"  # the one file not named by its content
 ALPHABET = "0123456789abcdefghijklmnopqrstuv"  # search.js: the same 32 digits
 SECTION_SIZE = 400  # documents a section holds at most; an edit rebuilds one section
 CHUNK = 64  # rows of a section table a file holds
+HASH_PAGE = 256  # bucket file hashes a file of h/ holds: a query reads the pages of its buckets only
 COMMON = 0.5  # a term in more than this share of a section's documents is written by its complement
 COMPLEMENT = "!"  # begins such a term's postings (not a digit of ALPHABET)
 TITLE_BOOST = 5  # a term in the title counts as this many in the text: titles say what a document is
@@ -120,7 +124,7 @@ def document_terms(record) -> bytes:
 def format_() -> dict:
     """What search.js needs to read these files, written into index.json so that it is defined
     here only: the digits of ids and weights, rows a table file holds."""
-    return {"digits": ALPHABET, "chunk": CHUNK, "complement": COMPLEMENT}
+    return {"digits": ALPHABET, "chunk": CHUNK, "complement": COMPLEMENT, "page": HASH_PAGE}
 
 
 def bucket_count(documents: int) -> int:
@@ -233,7 +237,11 @@ def files(sections: list[tuple[str, list, dict[int, str]]], buckets: int, docume
                   for k, start in enumerate(range(0, len(rows), CHUNK))]
         tables.append([name, len(rows), width(len(rows)), dates, chunks])
     folding = _file(out, f"{FOLDER}/fold", fold.pairs())  # search.js folds queries with it
-    index = {"format": format_(), "documents": documents, "buckets": buckets, "files": hashes, "sections": tables,
+    # The buckets' hashes in pages: listed in index.json they were most of its size (16,384 at
+    # 100,000 documents, 110 KiB compressed), which every query paid before its first result.
+    pages = [_file(out, f"{FOLDER}/h/{k}", hashes[start:start + HASH_PAGE])
+             for k, start in enumerate(range(0, buckets, HASH_PAGE))]
+    index = {"format": format_(), "documents": documents, "buckets": buckets, "pages": pages, "sections": tables,
              "shards": list(shards), "fold": folding, "agencies": list(agencies)}
     out[INDEX] = json.dumps(index, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     return out

@@ -24,18 +24,19 @@ def test_index_json_publishes_the_format(tmp_path):
     build(site / "config.yml", site / "content", site / "output")
     index = json.loads((site / "output" / postings.INDEX).read_text(encoding="utf-8"))
     assert index["format"] == postings.format_() == {"digits": postings.ALPHABET, "chunk": postings.CHUNK,
-                                                     "complement": postings.COMPLEMENT}
+                                                     "complement": postings.COMPLEMENT, "page": postings.HASH_PAGE}
 
 
 @pytest.fixture(scope="module")
 def reshaped(tmp_path_factory):
-    """The sample built with the digits reversed and three rows a table file."""
+    """The sample built with the digits reversed, three rows a table file and five hashes a page."""
     site = tmp_path_factory.mktemp("format") / "site"
     shutil.copytree(ROOT / "content", site / "content")
     shutil.copy(ROOT / "config.yml", site / "config.yml")  # a cache of its own: nothing of other builds reused
     patch = pytest.MonkeyPatch()
     patch.setattr(postings, "ALPHABET", postings.ALPHABET[::-1])
     patch.setattr(postings, "CHUNK", 3)
+    patch.setattr(postings, "HASH_PAGE", 5)  # the sample's 16 buckets on four pages
     try:
         result = build(site / "config.yml", site / "content", site / "output")
     finally:

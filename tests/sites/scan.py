@@ -60,13 +60,29 @@ def _postings_documents(output: Path) -> dict[str, set[str]]:
     documents: dict[str, set[str]] = defaultdict(set)
     for index_file in sorted(output.rglob(postings.INDEX)):
         folder = index_file.parent
-        sections = json.loads(index_file.read_text(encoding="utf-8"))["sections"]
-        widths = {section[0]: section[2] for section in sections}
+        index = json.loads(index_file.read_text(encoding="utf-8"))
+        widths = {section[0]: section[2] for section in index["sections"]}
+        sizes = {section[0]: section[1] for section in index["sections"]}
+        digits, complement = index["format"]["digits"], index["format"]["complement"]
         name = folder.relative_to(output).as_posix()
         for path in sorted((folder / "b").glob("*.json")):
             for section, terms in json.loads(path.read_text(encoding="utf-8")).items():
                 width = widths[section]
                 for term, posted in terms.items():
-                    for i in range(0, len(posted), width + 1):
-                        documents[f"{name}/{section}/{posted[i:i + width]}"].add(term)
+                    if posted.startswith(complement):  # held by every document but those listed
+                        without = {posted[i:i + width] for i in range(2, len(posted), width)}
+                        held = [_number(local, width, digits) for local in range(sizes[section])]
+                        held = [code for code in held if code not in without]
+                    else:
+                        held = [posted[i:i + width] for i in range(0, len(posted), width + 1)]
+                    for code in held:
+                        documents[f"{name}/{section}/{code}"].add(term)
     return documents
+
+
+def _number(value: int, width: int, digits: str) -> str:
+    out = ""
+    for _ in range(width):
+        value, digit = divmod(value, len(digits))
+        out = digits[digit] + out
+    return out

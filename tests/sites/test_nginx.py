@@ -185,7 +185,7 @@ def test_pagefind_files_have_their_types_and_hashed_files_are_kept(nginx, base, 
 
 def test_postings_named_by_their_hash_are_kept(nginx, base, config, site):
     for path in [next(site.glob("postings/b/*.json")), next(site.glob("postings/s/*.json")),
-                 next(site.glob("postings/d/*.json")), next(site.glob("zh-hant/postings/b/*.json"))]:
+                 next(site.glob("postings/d/*.json")), next(site.glob("postings/h/*.json")), next(site.glob("zh-hant/postings/b/*.json"))]:
         response = nginx(base + path.relative_to(site).as_posix())
         assert (response.status, response.getheader("Cache-Control")) == (200, FOREVER), path
         assert_secure(response, config)

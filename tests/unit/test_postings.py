@@ -46,7 +46,11 @@ def read_back(files: dict[str, bytes]) -> dict[str, set[str]]:
     sizes = {name: n for name, n, _width, _dates, _chunks in index["sections"]}
     complement = index["format"]["complement"]
     documents: dict[str, set[str]] = {}
-    for b, digest in enumerate(index["files"]):
+    page = index["format"]["page"]
+    hashes = [h for k, digest in enumerate(index["pages"]) for h in json.loads(files[f"postings/h/{k}-{digest}.json"])]
+    assert len(hashes) == index["buckets"] and all(len(json.loads(files[f"postings/h/{k}-{d}.json"])) <= page
+                                                   for k, d in enumerate(index["pages"]))
+    for b, digest in enumerate(hashes):
         if not digest:
             continue
         for name, terms in json.loads(files[f"postings/b/{b}-{digest}.json"]).items():

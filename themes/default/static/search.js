@@ -226,6 +226,7 @@
         index.number = {};
         index.sections.forEach(function (s, i) { index.number[s[0]] = i; });
         index.buckets_ = {};
+        index.pages_ = {};
         index.tables = {};
         return index;
       });
@@ -292,19 +293,26 @@
     return (c ^ -1) >>> 0;
   }
 
+  // A bucket's file: its hash from its page of h/ (index.json of an older Gongkai lists them all
+  // in `files`), then the file; {} for a bucket no term falls in.
+  function bucketFile(index, b) {
+    if (!index.buckets_[b]) {
+      var page = index.format.page;
+      var hash = index.files ? Promise.resolve(index.files[b]) : (function (k) {
+        index.pages_[k] = index.pages_[k] || fetchJson(index.base + "h/" + k + "-" + index.pages[k] + ".json");
+        return index.pages_[k].then(function (hashes) { return hashes[b % page]; });
+      })(Math.floor(b / page));
+      index.buckets_[b] = hash.then(function (h) {
+        return h ? fetchJson(index.base + "b/" + b + "-" + h + ".json") : {};
+      });
+    }
+    return index.buckets_[b];
+  }
+
   // term → { document number → weight }.
   function lookup(index, wanted) {
-    var files = {};
-    wanted.forEach(function (term) { files[crc32(term) & (index.buckets - 1)] = true; });
-    return Promise.all(Object.keys(files).map(function (b) {
-      if (!index.files[b]) return null;
-      index.buckets_[b] = index.buckets_[b] ||
-        fetchJson(index.base + "b/" + b + "-" + index.files[b] + ".json");
-      return index.buckets_[b];
-    })).then(function () {
-      return Promise.all(wanted.map(function (term) {
-        var b = crc32(term) & (index.buckets - 1);
-        return (index.files[b] ? index.buckets_[b] : Promise.resolve({})).then(function (file) {
+    return Promise.all(wanted.map(function (term) {
+        return bucketFile(index, crc32(term) & (index.buckets - 1)).then(function (file) {
           var docs = {};
           Object.keys(file).forEach(function (name) {
             var list = file[name][term];
@@ -332,7 +340,6 @@
           return docs;
         });
       }));
-    });
   }
 
   // What a query finds, ranked by BM25 (idf from the whole site), documents in force first at
