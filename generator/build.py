@@ -415,9 +415,9 @@ class _Inputs:
         # (in each document's fingerprint): only a template that shows it elsewhere makes every
         # page depend on it, else every page would be rendered again each midnight.
         shown = date if _shows_date(theme, config.root / "templates") else ""
-        # The 繁體 mirror's words come from OpenCC's dictionaries: a new version converts differently.
-        converter = traditional.version() if config.traditional else ""
-        self.rendering = hashlib.sha256(f"{self.config}|{look}|{shown}|{converter}".encode()).hexdigest()
+        # (Another OpenCC, Markdown or Jinja2 renders differently too: the cache is keyed on the
+        # versions of every library, generator/toolchain.py, and starts afresh when one changes.)
+        self.rendering = hashlib.sha256(f"{self.config}|{look}|{shown}".encode()).hexdigest()
         self.digests: dict[str, str] = {}  # content file → sha256, so documents are not read twice
         content = _tree_hash([content_dir], self.digests, known, self.stats)
         # The date always: a document can expire overnight, and the rules pages show the date.

@@ -21,11 +21,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import stored
+from . import stored, toolchain
 
 FORMAT = 4  # bump when State changes shape
 _MAGIC = b"gongkai-build-cache\n"
-GENERATOR = Path(__file__).resolve().parent
 
 
 @dataclass
@@ -54,10 +53,9 @@ def location(output: Path, sources: Path) -> Path:
 
 
 def generator_hash() -> str:
-    digest = hashlib.sha256()
-    for path in sorted(GENERATOR.glob("*.py")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
+    """What the cache belongs to: Gongkai's code and the libraries it runs on (toolchain.py).
+    Another of either, and the next build starts afresh."""
+    return toolchain.fingerprint()
 
 
 class Cache:

@@ -89,7 +89,7 @@ def _span(first: int, last: int) -> str:
 
 
 def shard_key(name: str, primary: bool, records: list[tuple[str, str]]) -> str:
-    digest = hashlib.sha256(f"{pagefind_version()}|{name}|{primary}".encode())
+    digest = hashlib.sha256(f"{name}|{primary}".encode())  # Pagefind's version: in the cache's toolchain key
     for url, key in sorted(records):
         digest.update(f"{url}|{key}\n".encode())
     return digest.hexdigest()

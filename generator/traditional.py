@@ -8,7 +8,6 @@ keeps its words.
 """
 from __future__ import annotations
 
-import importlib.metadata
 import os
 import re
 
@@ -41,10 +40,6 @@ def indexes(conversion: str | None) -> list[tuple[str, str, str]]:
 
 def lang(script: str) -> str:
     return LANG if script else "zh-CN"
-
-
-def version() -> str:
-    return importlib.metadata.version("opencc")
 
 
 class Converter:
