@@ -30,14 +30,35 @@ def test_identity_table_matches_schema():
     assert "\n".join(rows) in README
 
 
-def test_every_error_code_in_the_code_is_documented():
-    source = "".join(p.read_text(encoding="utf-8") for p in (Path(schema.__file__).parent).glob("*.py"))
-    codes = set(re.findall(r'"(E\d{3})"', source))
+def documented_codes() -> set[str]:
     documented = set()
-    for low, high in re.findall(r"\| (E\d{3})(?:–(E\d{3}))? \|", README):
-        start, end = int(low[1:]), int((high or low)[1:])
-        documented |= {f"E{n:03d}" for n in range(start, end + 1)}
-    assert codes and codes <= documented
+    for kind, low, high in re.findall(r"^\| ([EW])(\d{3})(?:–[EW](\d{3}))? \|", README, re.M):
+        documented |= {f"{kind}{n:03d}" for n in range(int(low), int(high or low) + 1)}
+    return documented
+
+
+def test_the_registry_of_codes_is_what_readme_documents():
+    from generator.errors import CODES
+    assert documented_codes() == set(CODES)
+
+
+def test_every_code_in_the_code_is_registered():
+    from generator.errors import CODES
+    source = "".join(p.read_text(encoding="utf-8") for p in (Path(schema.__file__).parent).glob("*.py"))
+    codes = set(re.findall(r"[\"\[]([EW]\d{3})[\"\]]", source))  # "E101" or 错误[E014]; not noqa: E731
+    assert codes and codes <= set(CODES), codes - set(CODES)
+
+
+def test_a_message_with_an_unregistered_code_is_refused():
+    from generator.errors import Report, UnknownCode
+    report = Report()
+    for add, code in ((report.add, "E999"), (report.warn, "W299"), (report.add, "W201"), (report.warn, "E001")):
+        try:
+            add("x.md", 1, 1, code, "消息")
+        except UnknownCode:
+            continue
+        raise AssertionError(f"{code} was accepted")
+    assert report.problems == []
 
 
 def test_editors_guide_explains_every_code():
