@@ -214,13 +214,15 @@ def _build(config_path: Path, content_dir: Path, output_dir: Path, progress: boo
         clock.done("替换输出")
     except DoubleWrite as exc:
         _abandon(indexing, staging)
-        report.add(exc.second, 1, 1, "E119", f"生成的文件 {exc.path} 与 {report.display(exc.first)} 生成的文件重名",
+        report.add(*_source_place(exc.second, config), "E119",
+                   f"{_source_name(exc.second, report)}生成的文件 {exc.path} 与 {_source_name(exc.first, report)}生成的文件重名",
                    "两个来源不能生成同一个网址：修改其中一个的索引号或目录 slug。")
         raise BuildFailed(report) from None
     except workers.WriteFailed as exc:
         _abandon(indexing, staging)
         if exc.errno in (errno.EISDIR, errno.ENOTDIR, errno.EEXIST):
-            report.add(exc.source, 1, 1, "E119", f"生成的文件 {exc.path} 与另一个来源生成的文件或目录重名",
+            report.add(*_source_place(exc.source, config), "E119",
+                       f"{_source_name(exc.source, report)}生成的文件 {exc.path} 与另一个来源生成的文件或目录重名",
                        "两个来源不能生成同一个网址：修改其中一个的索引号或目录 slug。")
         else:
             report.add(exc.source or output_dir, 1, 1, "E013", f"写入 {exc.path} 失败：{exc.reason}",
@@ -228,7 +230,10 @@ def _build(config_path: Path, content_dir: Path, output_dir: Path, progress: boo
         raise BuildFailed(report) from None
     except workers.RenderFailed as exc:
         _abandon(indexing, staging)
-        report.add(exc.template, exc.line, 1, "E009", f"模板错误：{exc.message}", "检查站点 templates/ 中覆盖的模板文件。")
+        kind, _, name = exc.job.partition(":")
+        page = _JOB_KINDS.get(kind, kind + " {}").format(name)
+        report.add(exc.template, exc.line, 1, "E009", f"模板错误（生成{page}时）：{exc.message}",
+                   "检查站点 templates/ 中覆盖的模板文件。")
         raise BuildFailed(report) from None
     except search.SearchIndexFailed as exc:
         _abandon(indexing, staging)
@@ -559,19 +564,39 @@ def _guide_form(config: Config, content_dir: Path, report: Report, documents: li
         return None
     form = (content_dir / config.guide.form).resolve()
     if not form.is_relative_to(content_dir.resolve()) or not form.is_file():
-        report.add(config.path, 1, 1, "E011", f"找不到政府信息公开申请表「{config.guide.form}」",
+        report.add(config.path, *config.where("guide.form"), "E011", f"找不到政府信息公开申请表「{config.guide.form}」",
                    "guide 的 form 写申请表文件相对于 content/ 的路径，文件要放在 content/ 内。")
         return None
     if not downloadable(form, content_dir.resolve()):
-        report.add(config.path, 1, 1, "E127", f"「{config.guide.form}」不能作为申请表下载：它是文档的源文件或隐藏文件",
+        report.add(config.path, *config.where("guide.form"), "E127", f"「{config.guide.form}」不能作为申请表下载：它是文档的源文件或隐藏文件",
                    "form 写申请表文件（Word、PDF 等）的路径。")
         return None
     withheld = private_files(documents).get(form)
     if withheld is not None:
-        report.add(config.path, 1, 1, "E128", f"申请表「{config.guide.form}」也是 {report.display(withheld.source)} 的附件，而那篇文件{withheld.mode}",
+        report.add(config.path, *config.where("guide.form"), "E128", f"申请表「{config.guide.form}」也是 {report.display(withheld.source)} 的附件，而那篇文件{withheld.mode}",
                    "申请表要单独存一份，不要与不公开文件的附件共用。")
         return None
     return form
+
+
+def _source_place(source: str, config: Config) -> tuple[str, int, int]:
+    """Where to point an editor for what a page was made from (render.Page.source): the file,
+    or for a page made from config.yml (a column, an agency, a site page) the line there."""
+    if os.path.isabs(source) or os.path.exists(source):
+        return source, 1, 1
+    kind, _, name = source.partition(" ")
+    key = {"公开目录": "category", "发布机构": "agency"}.get(kind)
+    line, col = config.where(f"{key}:{name}") if key else (1, 1)
+    return str(config.path), line, col
+
+
+def _source_name(source: str, report: Report) -> str:
+    """A page's source as the message names it: a file by its path, a page of config.yml by its label."""
+    return f"{report.display(source)} " if os.path.isabs(source) or os.path.exists(source) else f"「{source}」"
+
+
+# How a render job (render.Job.id, "kind:name") is named in a template error.
+_JOB_KINDS = {"doc": "索引号为「{}」的文档", "page": "页面 {}", "list": "列表页 {}", "feed": "订阅 {}", "data": "开放数据 {}"}
 
 
 def _template_location(exc: jinja2.TemplateError) -> tuple[str, int]:
@@ -591,7 +616,7 @@ def _theme_dir(config: Config, report: Report) -> Path | None:
     for base in (config.root / "themes", THEMES):
         if (base / config.theme / "templates").is_dir():
             return base / config.theme
-    report.add(config.path, 1, 1, "E008", f"找不到主题「{config.theme}」",
+    report.add(config.path, *config.where("theme"), "E008", f"找不到主题「{config.theme}」",
                "theme 写 themes/ 下的主题目录名，例如 default。")
     return None
 

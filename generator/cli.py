@@ -1,4 +1,5 @@
-"""The gongkai command: build, check and serve. Exit codes: 0 ok, 1 content problems, 2 usage."""
+"""The gongkai command: build, check and serve. Exit codes: 0 ok, 1 content problems, 2 usage,
+3 a failure outside the content (Pagefind, the file system, Gongkai itself: errors.NOT_CONTENT)."""
 from __future__ import annotations
 
 import argparse
@@ -7,7 +8,7 @@ from pathlib import Path
 
 from .build import build, check, today
 from .config import load_config
-from .errors import Report
+from .errors import EXIT_OUTSIDE, NOT_CONTENT, Report
 from .new import NewFailed, create
 from .schema import parse_date
 from .errors import BuildFailed
@@ -69,7 +70,7 @@ def _internal_error(args, exc: Exception) -> int:
     print(f"{getattr(args, 'config', 'config.yml')}:1:1: 错误[E014]: Gongkai 内部错误（{type(exc).__name__}），"
           f"{getattr(args, 'output', 'output')}/ 保持不变\n"
           f"  提示：请把这条信息和错误详情文件 {path} 发给网站管理员。", file=sys.stderr)
-    return 1
+    return EXIT_OUTSIDE
 
 
 def _run(args) -> int:
@@ -95,7 +96,7 @@ def run_build(args) -> int:
         errors = failed.report.errors
         print(failed.report.format(), file=sys.stderr)
         print(f"构建失败：共 {len(errors)} 个错误，{args.output}/ 保持不变。", file=sys.stderr)
-        return 1
+        return EXIT_OUTSIDE if errors and all(e.code in NOT_CONTENT for e in errors) else 1
     if args.quiet:
         return 0
     print(result.summary())

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import schema, traditional
@@ -189,6 +189,13 @@ class Config:
     traditional: str | None = None  # the OpenCC conversion of the 繁體 mirror, or None: no mirror
     federation: tuple[Column, ...] = ()  # other columns the search/all/ page searches too
     search_pagefind: bool = True  # whether a Pagefind bundle is built beside postings/
+    # Where a value was written ("theme", "guide.form", "agency:<name>", "category:<key>"): line
+    # and column, for messages about it that only a later stage can find (the theme is missing,
+    # the form is not there, a slug makes a page another page also makes).
+    positions: dict = field(default_factory=dict, compare=False, hash=False)
+
+    def where(self, key: str) -> tuple[int, int]:
+        return self.positions.get(key, (1, 1))
     identity: Identity | None = None  # 主办单位, 备案号 and the rest of the footer
     hide_empty_columns: bool = False  # columns without documents get no page and no link (Site.shown_categories)
 
@@ -206,6 +213,10 @@ class _Reader:
 
     def __init__(self, path: Path, report: Report):
         self.path, self.report = path, report
+        self.positions: dict[str, tuple[int, int]] = {}  # Config.positions: where values were written
+
+    def place(self, key: str, node) -> None:
+        self.positions.setdefault(key, (node.line, node.col))
 
     def error(self, node, code: str, message: str, hint: str = "") -> None:
         self.report.add(self.path, node.line, node.col, code, message, hint)
@@ -344,7 +355,20 @@ def load_config(path: Path, report: Report) -> Config | None:
         identity=_identity(r, site.get("identity")),
         hide_empty_columns=_flag(r, site, "hide_empty_columns"),
         search_pagefind=_search(r, site.get("search")),
+        positions={**r.positions, **_positions(site)},
     )
+
+
+def _positions(site: dict) -> dict[str, tuple[int, int]]:
+    """The line and column of the values later stages check: the theme and the guide's form."""
+    found = {}
+    if "theme" in site:
+        found["theme"] = (site["theme"].line, site["theme"].col)
+    guide = site.get("guide")
+    for key, value in guide.items if isinstance(guide, Map) else ():
+        if key.value == "form":
+            found["guide.form"] = (value.line, value.col)
+    return found
 
 
 def _search(r: _Reader, node) -> bool:
@@ -463,6 +487,7 @@ def _agencies(r: _Reader, node) -> tuple[Agency, ...]:
             r.error(values.get("slug") or values["name"], "E006", f"发布机构的网址目录名「{slug}」重复", "每个机构用不同的 slug。")
         names.add(name)
         slugs.add(slug)
+        r.place(f"agency:{name}", values.get("slug") or values["name"])
         agencies.append(Agency(name, slug, r.text(values, "code", AGENCY_KEYS, "发布机构"),
                                r.text(values, "doc_no_prefix", AGENCY_KEYS, "发布机构"),
                                r.texts(values, "aliases", AGENCY_KEYS, f"发布机构「{name}」")))
@@ -488,6 +513,7 @@ def _categories(r: _Reader, node, path: tuple, slugs: tuple) -> tuple[Category, 
         if name in seen or slug in seen.values():
             r.error(values["name"], "E006", f"同一级中目录「{name}」或其网址目录名「{slug}」重复", "同一级的目录名称和 slug 都不能相同。")
         seen[name] = slug
+        r.place("category:" + "/".join(path + (name,)), values.get("slug") or values["name"])
         children = _categories(r, values.get("children"), path + (name,), slugs + (slug,))
         result.append(Category(name, slug, path + (name,), slugs + (slug,),
                                r.text(values, "description", CATEGORY_KEYS, "公开目录"), children,

@@ -31,6 +31,13 @@ CODES = {
 }
 
 
+# Errors whose cause is not in the content or config: a tool (Pagefind), the file system, or
+# Gongkai itself. A build failing only with these exits with OUTSIDE, not 1, so that scripts and
+# CI can tell "fix your document" from "fix the machine".
+NOT_CONTENT = frozenset({"E010", "E013", "E014"})
+EXIT_CONTENT, EXIT_USAGE, EXIT_OUTSIDE = 1, 2, 3
+
+
 class UnknownCode(ValueError):
     """A message with a code CODES does not hold: a mistake in Gongkai, caught by its tests."""
 

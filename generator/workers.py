@@ -37,11 +37,12 @@ class WriteFailed(Exception):
 
 
 class RenderFailed(Exception):
-    """A template failed; carries the place, because a traceback does not cross processes."""
+    """A template failed; carries the place, and the job it was rendering (a document's 索引号, a
+    list's address), because a traceback does not cross processes."""
 
-    def __init__(self, template: str, line: int, message: str):
-        super().__init__(template, line, message)
-        self.template, self.line, self.message = template, line, message
+    def __init__(self, template: str, line: int, message: str, job: str = ""):
+        super().__init__(template, line, message, job)
+        self.template, self.line, self.message, self.job = template, line, message, job
 
 
 def run(jobs: list[Job], keys: list[str], todo: list[int], root: Path, record_path: Callable[[str, str], Path],
@@ -77,7 +78,7 @@ def _render(index: int) -> Done:
             st = os.stat(target)
             files.append((page.path, page.source, st.st_ino, st.st_size, st.st_mtime_ns))
     except jinja2.TemplateError as exc:
-        raise RenderFailed(*_WORK["where"](exc), exc.message or str(exc)) from None
+        raise RenderFailed(*_WORK["where"](exc), exc.message or str(exc), job.id) from None
     except OSError as exc:
         where = page.path if page is not None else ""
         raise WriteFailed(where, page.source if page is not None else "", exc.errno or 0, exc.strerror or str(exc)) from None

@@ -97,7 +97,7 @@ def test_template_error_leaves_output_and_no_staging(site_root):
     (site.root / "templates").mkdir()
     (site.root / "templates" / "home.html").write_text("{{ no_such_variable }}", encoding="utf-8")
     problems = site.build_fails()
-    assert problems == ["site/templates/home.html:1:1: 错误[E009]: 模板错误：'no_such_variable' is undefined\n"
+    assert problems == ["site/templates/home.html:1:1: 错误[E009]: 模板错误（生成页面 index.html 时）：'no_such_variable' is undefined\n"
                         "  提示：检查站点 templates/ 中覆盖的模板文件。"]
     assert site.files() == before
     assert [p.name for p in site.root.iterdir() if p.name.startswith(".")] == [".gongkai-cache"]  # no staging left
@@ -219,3 +219,15 @@ def test_a_theme_cannot_change_what_search_finds(tmp_path):
     postings = {k: v for k, v in tree(default).items() if k.startswith(("postings/", "zh-hant/postings/"))}
     assert postings and postings == {k: v for k, v in tree(own / "output").items() if k in postings}
     assert any(b"agency=" in v for k, v in postings.items() if "/b/" in k)  # the filters are there
+
+
+def test_a_template_error_names_the_page_it_was_rendering(site_root):
+    site = make_site(site_root, {"a.md": doc()})
+    (site.root / "templates").mkdir()
+    theme = (ROOT / "themes/default/templates/document.html").read_text(encoding="utf-8")
+    lines = theme.split("\n")
+    lines.insert(3, "{{ doc.title.no_such_attribute.deeper }}")
+    (site.root / "templates" / "document.html").write_text("\n".join(lines), encoding="utf-8")
+    problems = site.build_fails()
+    assert len(problems) == 1 and problems[0].startswith(
+        "site/templates/document.html:4:1: 错误[E009]: 模板错误（生成索引号为「csj/2024-0000001」的文档时）："), problems

@@ -382,12 +382,28 @@ def test_an_unforeseen_error_is_one_coded_line_not_a_traceback(site_root, monkey
     monkeypatch.setattr(cli, "build", broken)
     make_site(site_root, {"a.md": doc()})
     monkeypatch.chdir(site_root)
-    assert cli.main(["build"]) == 1
+    assert cli.main(["build"]) == 3  # not the content's fault
     err = capsys.readouterr().err
     assert "错误[E014]: Gongkai 内部错误（RuntimeError）" in err and "Traceback" not in err
     saved = Path(err.split("错误详情文件 ")[1].split(" ")[0])
     assert "something nobody foresaw" in saved.read_text(encoding="utf-8")
     saved.unlink()
+
+
+def test_a_failing_pagefind_exits_3_and_content_errors_1(site_root, monkeypatch, capsys):
+    """E010 is not the editor's to fix: the build says so by its exit code (3), and only then;
+    with a content error beside it, the content error decides (1)."""
+    from generator import cli, search
+
+    def crash(*args, **kwargs):
+        raise search.SearchIndexFailed("Pagefind 建立索引失败：Pagefind 程序没有运行起来，或者中途退出")
+    monkeypatch.setattr(search, "build_shard", crash)
+    site = make_site(site_root, {"a.md": doc()})
+    monkeypatch.chdir(site_root)
+    assert cli.main(["build"]) == 3
+    assert "错误[E010]" in capsys.readouterr().err
+    site.write("b.md", doc(index_no="csj/b", date="明天"))
+    assert cli.main(["build"]) == 1
 
 
 def test_attachment_names_the_file_system_cannot_hold_are_coded_messages(site_root):
@@ -440,7 +456,7 @@ def test_an_immutable_output_or_cache_folder_fails_cleanly_and_keeps_the_old_sit
         site.write("a.md", doc(title="第二版"))
         result = gongkai("build", cwd=site.root)
         no_traceback(result)
-        assert result.returncode == 1 and "错误[E013]" in result.stderr and "chattr +i" in result.stderr
+        assert result.returncode == 3 and "错误[E013]" in result.stderr and "chattr +i" in result.stderr
         assert tree(site.output) == before
     finally:
         _chattr("-i", folder)
@@ -520,3 +536,15 @@ def test_untidy_leftovers_after_publishing_are_a_warning_word_for_word(site_root
     assert [p.format() for p in result.report.warnings if p.code == "W215"] == [
         f"{os.path.relpath(folder)}:1:1: 警告[W215]: 网站已更新，但构建缓存或上一版网站没能整理：{folder / 'state'}: Permission denied\n"
         "  提示：下一次构建会完整重新生成并再次清理；检查这个目录的权限和磁盘空间。"]
+
+
+def test_a_collision_made_by_a_slug_points_at_config(site_root):
+    """A page made from config.yml (an agency's list) has no file of its own: the message points
+    at the agency in config.yml and names both pages, not a label in the file's place."""
+    config = CONFIG.replace("  - {name: 第二局, slug: dej}", "  - {name: 第二局, slug: index.html}")
+    site = make_site(site_root, {"a.md": doc(agency="第二局")}, config=config)
+    line, col = next((n, text.index("index.html") + 1) for n, text in enumerate(config.split("\n"), 1)
+                     if "slug: index.html" in text)
+    errors = site.build_fails()
+    assert errors == [f"site/config.yml:{line}:{col}: 错误[E119]: 「发布机构 第二局」生成的文件 agency/index.html 与 "
+                      "「发布机构索引」生成的文件重名\n  提示：两个来源不能生成同一个网址：修改其中一个的索引号或目录 slug。"], errors

@@ -66,7 +66,7 @@ def test_guide_fields_are_required_once_a_guide_is_written(site_root):
 def test_guide_form_must_exist(site_root):
     site = make_site(site_root, config=CONFIG + "guide: {office: 甲, address: 乙, hours: 丙, phone: 丁, fax: 戊, online: 己, form: 表.rtf}\n")
     assert site.build_fails() == [
-        "site/config.yml:1:1: 错误[E011]: 找不到政府信息公开申请表「表.rtf」\n"
+        "site/config.yml:14:77: 错误[E011]: 找不到政府信息公开申请表「表.rtf」\n"
         "  提示：guide 的 form 写申请表文件相对于 content/ 的路径，文件要放在 content/ 内。"]
 
 

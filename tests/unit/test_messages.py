@@ -147,7 +147,7 @@ def test_unknown_theme(site_root):
     from helpers import CONFIG
     site = make_site(site_root, config=CONFIG + "theme: fancy\n")
     assert site.build_fails() == [
-        "site/config.yml:1:1: 错误[E008]: 找不到主题「fancy」\n  提示：theme 写 themes/ 下的主题目录名，例如 default。"]
+        "site/config.yml:14:8: 错误[E008]: 找不到主题「fancy」\n  提示：theme 写 themes/ 下的主题目录名，例如 default。"]
 
 
 def test_search_index_failure(site_root, monkeypatch):
