@@ -27,7 +27,7 @@ RUNS = int(os.environ.get("BENCH_RUNS", "3"))
 
 
 def gongkai(root: Path) -> list[str]:
-    return [sys.executable, "-m", "generator", "build", "-q", "--config", str(root / "config.yml"),
+    return [sys.executable, "-m", "gongkai", "build", "-q", "--config", str(root / "config.yml"),
             "--content", str(root / "content"), "--output", str(root / "output")]
 
 

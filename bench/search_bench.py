@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "tests" / "browser")]
 
 from chromium import CHROMIUM_ARGS, chromium_path, serve  # noqa: E402
-from generator import deploy  # noqa: E402
+from gongkai import deploy  # noqa: E402
 from helpers import corpus_config  # noqa: E402
 
 WORK = ROOT / "bench" / ".work"

@@ -26,7 +26,10 @@ from .output import DoubleWrite, Staging, overlaps, sweep
 from .render import Renderer, environment
 from .site import build_site
 
-THEMES = Path(__file__).resolve().parent.parent / "themes"  # the themes that ship with Gongkai
+# The themes that ship with Gongkai: inside the installed package, or beside the source in a
+# checkout (an editable install maps the package to generator/, the themes stay in themes/).
+THEMES = next((p for p in (Path(__file__).resolve().parent / "themes", Path(__file__).resolve().parent.parent / "themes")
+               if p.is_dir()), Path(__file__).resolve().parent / "themes")
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import yaml
 
-from generator.build import BuildResult, build
-from generator.errors import BuildFailed
+from gongkai.build import BuildResult, build
+from gongkai.errors import BuildFailed
 
 CONFIG = """\
 name: 测试专栏

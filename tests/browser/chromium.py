@@ -10,9 +10,9 @@ import threading
 from pathlib import Path
 from urllib.parse import unquote
 
-from generator.deploy import CORS_ORIGIN, not_found_pages
-from generator.postings import FOLDER as POSTINGS
-from generator.search import BUNDLE
+from gongkai.deploy import CORS_ORIGIN, not_found_pages
+from gongkai.postings import FOLDER as POSTINGS
+from gongkai.search import BUNDLE
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from chromium import CHROMIUM_ARGS, chromium_path, serve
-from generator.build import build
+from gongkai.build import build
 from helpers import corpus_config
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -2,7 +2,7 @@
 `make screenshots`: one representative page of each type, and where each copy lives."""
 from __future__ import annotations
 
-from generator import traditional
+from gongkai import traditional
 
 HANT = traditional.Converter(traditional.DEFAULT)
 

@@ -42,7 +42,7 @@ def import_hebei(source: Path, folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "config.yml").write_text(CONFIG_HEBEI, encoding="utf-8")
     (folder / "map.yml").write_text(MAP_HEBEI, encoding="utf-8")
-    done = subprocess.run([sys.executable, "-m", "generator", "import", str(source), "--map", str(folder / "map.yml"),
+    done = subprocess.run([sys.executable, "-m", "gongkai", "import", str(source), "--map", str(folder / "map.yml"),
                            "--config", str(folder / "config.yml"), "--content", str(folder / "content")],
                           capture_output=True, text=True, cwd=ROOT)
     if done.returncode != 0:

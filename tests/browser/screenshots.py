@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT), str(Path(__file__).resolve().parent)]
 
 from chromium import CHROMIUM_ARGS, chromium_path, serve  # noqa: E402
-from generator.build import build  # noqa: E402
+from gongkai.build import build  # noqa: E402
 from pages import COPY_LABELS, LABELS, OPTIONAL, PAGES, address, is_search  # noqa: E402
 from search_page import wait_for_results  # noqa: E402
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from generator import traditional
+from gongkai import traditional
 from measure import axe, focus_ring_contrast, smallest_target, worst_text_contrast
 from pages import PAGES
 from search_page import wait_for_results

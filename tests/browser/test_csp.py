@@ -21,11 +21,11 @@ from urllib.parse import urlsplit
 import pytest
 
 from chromium import _Host
-from generator import deploy, serve, traditional
-from generator.build import build
-from generator.config import load_config
-from generator.errors import Report
-from generator.render import ELDER
+from gongkai import deploy, serve, traditional
+from gongkai.build import build
+from gongkai.config import load_config
+from gongkai.errors import Report
+from gongkai.render import ELDER
 from search_page import index_no, shown, wait_for_results
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from chromium import serve
-from generator.build import build
+from gongkai.build import build
 from helpers import CONFIG, doc, make_site
 from measure import axe
 from search_page import search, wait_for_results

@@ -11,7 +11,7 @@ import pagefind_bin_extended
 import pytest
 
 from chromium import serve
-from generator.build import build
+from gongkai.build import build
 
 ROOT = Path(__file__).resolve().parents[2]
 TITLE = "方城镇政务公开工作考核办法（试行）"  # a document of the sample column

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from chromium import serve
-from generator.build import build
+from gongkai.build import build
 from search_page import index_no, search, show_all, shown, wait_for_results
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -65,9 +65,9 @@ FILTER_CASES = [
 
 @pytest.fixture(scope="module")
 def sample_documents():
-    from generator.config import load_config
-    from generator.content import load_documents
-    from generator.errors import Report
+    from gongkai.config import load_config
+    from gongkai.content import load_documents
+    from gongkai.errors import Report
     report = Report()
     config = load_config(ROOT / "config.yml", report)
     return {d.index_no: d for d in load_documents(config, ROOT / "content", report)}

@@ -20,7 +20,7 @@ import pytest
 
 import quality
 from chromium import serve
-from generator.build import build
+from gongkai.build import build
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT.parent / "shared/corpus/hebei_xxgk.jsonl"
@@ -101,7 +101,7 @@ def _misses(rows: list[dict], kinds) -> str:
 def test_query_set_is_honest(hebei):
     """Every claim of hebei.yml holds in the imported documents (see its header): 80+ queries,
     every kind, every expected 索引号 imported, every document a query means listed."""
-    from generator import traditional
+    from gongkai import traditional
     convert = traditional.Converter(traditional.DEFAULT).text
     assert len(CASES) >= 80
     assert {c["kind"] for c in CASES} == set(quality.KINDS)

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from chromium import serve
-from generator.build import build
+from gongkai.build import build
 from search_page import search
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -14,7 +14,7 @@ from helpers import doc, make_site
 @pytest.fixture
 def served(site_root):
     site = make_site(site_root, {"a.md": doc(title="初始标题")})
-    process = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--config", str(site.config),
+    process = subprocess.Popen([sys.executable, "-m", "gongkai", "serve", "--config", str(site.config),
                                 "--content", str(site.content), "--output", str(site.output), "--port", "0"],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:

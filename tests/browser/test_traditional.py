@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator import traditional
+from gongkai import traditional
 from search_page import search, wait_for_results
 
 HANT = traditional.Converter(traditional.DEFAULT)

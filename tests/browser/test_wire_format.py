@@ -10,8 +10,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from chromium import serve
-from generator import postings
-from generator.build import build
+from gongkai import postings
+from gongkai.build import build
 from search_page import index_no, search
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -9,7 +9,7 @@ import zlib
 from collections import defaultdict
 from pathlib import Path
 
-from generator import postings
+from gongkai import postings
 
 
 def _expand(data: bytes) -> list[bytes]:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.output import DoubleWrite, Staging
+from gongkai.output import DoubleWrite, Staging
 from helpers import doc, make_site
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -18,7 +18,7 @@ INVALID = Path(__file__).resolve().parent / "invalid"
 
 def gongkai(*args, cwd: Path, env_extra: dict | None = None) -> subprocess.CompletedProcess:
     env = {**os.environ, **(env_extra or {})}
-    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, env=env,
+    return subprocess.run([sys.executable, "-m", "gongkai", *args], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=120)
 
 
@@ -203,7 +203,7 @@ def test_a_theme_cannot_change_what_search_finds(tmp_path):
     """postings/ (terms, filters, cards) is made from each document's search record, not from a
     template's output: a site whose search_record.html writes its tags in another order, or
     leaves the filters out, publishes the same postings/ (once, it emptied every filter)."""
-    from generator.build import build
+    from gongkai.build import build
     default = tmp_path / "default"
     build(ROOT / "config.yml", ROOT / "content", default)
     own = tmp_path / "own"

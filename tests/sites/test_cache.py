@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from generator import workers
-from generator.build import build
-from generator.cache import location
-from generator.errors import BuildFailed
+from gongkai import workers
+from gongkai.build import build
+from gongkai.cache import location
+from gongkai.errors import BuildFailed
 
 ROOT = Path(__file__).resolve().parents[2]
 THEME = ROOT / "themes" / "default" / "templates"
@@ -221,7 +221,7 @@ def test_staging_is_the_site_before_last_brought_up_to_date(column):
 def test_unchanged_files_are_not_read_again(tmp_path):
     """A file whose size, time and inode the last build saw is not hashed again; a file
     changed in the last two seconds is not remembered (it may change again in the same tick)."""
-    from generator.build import _tree_hash
+    from gongkai.build import _tree_hash
     old, new = tmp_path / "old.md", tmp_path / "new.md"
     old.write_text("旧", encoding="utf-8")
     new.write_text("新", encoding="utf-8")

@@ -7,12 +7,12 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from generator import feeds, traditional, validity
-from generator.build import build
-from generator.config import load_config
-from generator.content import load_documents
-from generator.disclosure import publishable
-from generator.errors import Report
+from gongkai import feeds, traditional, validity
+from gongkai.build import build
+from gongkai.config import load_config
+from gongkai.content import load_documents
+from gongkai.disclosure import publishable
+from gongkai.errors import Report
 
 ROOT = Path(__file__).resolve().parents[2]
 HANT = traditional.Converter(traditional.DEFAULT)

@@ -39,9 +39,9 @@ import pytest
 from hypothesis import HealthCheck, Phase, assume, event, given, settings, strategies as st
 from hypothesis.control import currently_in_test_context
 
-from generator import schema
-from generator.build import BuildResult, build
-from generator.errors import BuildFailed
+from gongkai import schema
+from gongkai.build import BuildResult, build
+from gongkai.errors import BuildFailed
 from helpers import CONFIG, doc
 from scan import leaks
 from test_gate import ON_REQUEST, WITHHELD
@@ -645,7 +645,7 @@ def test_arbitrary_files_in_content(fuzz_site, files):
 
 def gongkai_build(site: FuzzSite, timeout: float = 120) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-m", "generator", "build", "-q"], cwd=site.work, capture_output=True,
+    return subprocess.run([sys.executable, "-m", "gongkai", "build", "-q"], cwd=site.work, capture_output=True,
                           text=True, timeout=timeout, env=env)
 
 

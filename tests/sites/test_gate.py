@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from generator import disclosure
+from gongkai import disclosure
 from helpers import CONFIG, doc, make_site
 from scan import leaks
 

@@ -8,7 +8,7 @@ import os
 import shutil
 from pathlib import Path
 
-from generator.build import THEMES, build
+from gongkai.build import THEMES, build
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden"
 

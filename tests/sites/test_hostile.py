@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import cache as cache_module, disclosure, output as output_module, schema
-from generator.model import Document
+from gongkai import cache as cache_module, disclosure, output as output_module, schema
+from gongkai.model import Document
 from helpers import CONFIG, doc, make_site
 from scan import leaks
 from test_gate import ON_REQUEST, WITHHELD, assert_gate_holds, canary_site
@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def gongkai(*args: str, cwd: Path, timeout: float = 120) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "gongkai", *args], cwd=cwd, capture_output=True, text=True,
                           timeout=timeout, env=env)
 
 
@@ -97,7 +97,7 @@ def test_a_web_root_holds_no_withheld_canary_cache_included(tmp_path, monkeypatc
     site = canary_site(tmp_path / "sources")
     web_root = tmp_path / "var/www/html"
     site_output = web_root / "xxgk"
-    from generator.build import build
+    from gongkai.build import build
     build(site.config, site.content, site_output)
     build(site.config, site.content, site_output)
     # Withdraw a public document: its page must not survive anywhere under the web root either.
@@ -146,9 +146,9 @@ def test_every_document_attribute_is_a_schema_field_or_declared_structural():
 
 def test_a_catalogue_entry_holds_only_what_the_schema_allows(site_root):
     site = make_site(site_root, {"r.md": doc(mode="依申请公开", 摘要="SUMMARY-X", 关键词="[KEY-X]")})
-    from generator.config import load_config
-    from generator.content import load_documents
-    from generator.errors import Report
+    from gongkai.config import load_config
+    from gongkai.content import load_documents
+    from gongkai.errors import Report
     report = Report()
     docs = load_documents(load_config(site.config, report), site.content, report)
     entry = disclosure.publishable(docs)[0]
@@ -189,7 +189,7 @@ def test_a_refused_swap_leaves_the_old_site(site_root, monkeypatch, failing):
     monkeypatch.setattr(output_module, "_exchange", lambda a, b: False)
     monkeypatch.setattr(output_module.os, "rename", refuse)
     if failing == "exchange-and-rename":
-        from generator.errors import BuildFailed
+        from gongkai.errors import BuildFailed
         with pytest.raises(BuildFailed) as failed:
             site.build()
         assert [p.code for p in failed.value.report.errors] == ["E013"]
@@ -278,7 +278,7 @@ def test_file_system_oddities_in_content_are_coded_messages(site_root):
 @pytest.mark.parametrize("epoch", ["99999999999999999999", "-5", "abc", "1e9"])
 def test_an_unusable_source_date_epoch_is_a_coded_error(site_root, epoch):
     site = make_site(site_root, {"a.md": doc()})
-    env_result = subprocess.run([sys.executable, "-m", "generator", "build"], cwd=site.root, capture_output=True,
+    env_result = subprocess.run([sys.executable, "-m", "gongkai", "build"], cwd=site.root, capture_output=True,
                                 text=True, env={**os.environ, "PYTHONPATH": str(ROOT), "SOURCE_DATE_EPOCH": epoch},
                                 timeout=60)
     no_traceback(env_result)
@@ -302,7 +302,7 @@ def test_a_full_disk_is_a_coded_error_and_the_old_site_stays(site_root, monkeypa
     monkeypatch.setattr(output_module.shutil, "copyfile", full)
     site.write("b.txt", "附件")
     site.write("a.md", doc(title="第二版", 附件="b.txt"))
-    from generator.errors import BuildFailed
+    from gongkai.errors import BuildFailed
     with pytest.raises(BuildFailed) as failed:
         site.build()
     assert [(p.code, p.hint) for p in failed.value.report.errors] == [("E013", "磁盘已满：清理磁盘空间后重新构建。")]
@@ -333,7 +333,7 @@ def test_byte_identical_on_tmpfs_and_disk(tmp_path, monkeypatch):
                                                           主题分类=f"类{i % 3}", body=f"正文{i}")
                                          for i in range(12)})
     import tempfile
-    from generator.build import build
+    from gongkai.build import build
     with tempfile.TemporaryDirectory(dir=shm) as fast:
         build(site.config, site.content, Path(fast) / "output")
         build(site.config, site.content, tmp_path / "disk" / "output")
@@ -375,7 +375,7 @@ def test_gate_holds_after_the_hardening(site_root):
 
 
 def test_an_unforeseen_error_is_one_coded_line_not_a_traceback(site_root, monkeypatch, capsys):
-    from generator import cli
+    from gongkai import cli
 
     def broken(*args, **kwargs):
         raise RuntimeError("something nobody foresaw")
@@ -393,7 +393,7 @@ def test_an_unforeseen_error_is_one_coded_line_not_a_traceback(site_root, monkey
 def test_a_failing_pagefind_exits_3_and_content_errors_1(site_root, monkeypatch, capsys):
     """E010 is not the editor's to fix: the build says so by its exit code (3), and only then;
     with a content error beside it, the content error decides (1)."""
-    from generator import cli, search
+    from gongkai import cli, search
 
     def crash(*args, **kwargs):
         raise search.SearchIndexFailed("Pagefind 建立索引失败：Pagefind 程序没有运行起来，或者中途退出")
@@ -467,7 +467,7 @@ def test_an_immutable_output_or_cache_folder_fails_cleanly_and_keeps_the_old_sit
 
 def test_the_cache_of_an_output_folder_that_is_gone_is_removed(site_root):
     site = make_site(site_root, {"a.md": doc()})
-    from generator.build import build
+    from gongkai.build import build
     gone = site.root / "preview"
     build(site.config, site.content, gone)
     build(site.config, site.content, gone)
@@ -484,7 +484,7 @@ def test_the_cache_of_an_output_folder_that_is_gone_is_removed(site_root):
 
 def test_feeds_and_data_files_are_well_formed_whatever_reaches_them(site_root, monkeypatch):
     """The writer's last line: a control character that reached a feed some other way is dropped."""
-    from generator import workers
+    from gongkai import workers
     assert workers._well_formed("feed.xml", "<t>a\x0bb\x00c</t>".encode()) == b"<t>abc</t>"
     assert workers._well_formed("catalogue.json", '["\x1b"]'.encode()) == b'[""]'
     assert workers._well_formed("doc/x/index.html", b"\x0b") == b"\x0b"  # pages are HTML, parsed leniently
@@ -514,7 +514,7 @@ def test_the_new_content_messages_word_for_word(site_root):
     assert overlap.stderr == ("config.yml:1:1: 错误[E012]: 输出目录「content」与内容目录「content」重叠\n"
                               "  提示：构建会整个替换输出目录，里面不能有内容、配置、模板或缓存：换一个输出目录，例如 output/。\n"
                               "构建失败：共 1 个错误，content/ 保持不变。\n")
-    epoch = subprocess.run([sys.executable, "-m", "generator", "build"], cwd=site.root, capture_output=True, text=True,
+    epoch = subprocess.run([sys.executable, "-m", "gongkai", "build"], cwd=site.root, capture_output=True, text=True,
                            env={**os.environ, "PYTHONPATH": str(ROOT), "SOURCE_DATE_EPOCH": "abc"}, timeout=60)
     assert epoch.stderr == ("config.yml:1:1: 错误[E016]: 环境变量 SOURCE_DATE_EPOCH「abc」不是有效的时间\n"
                             "  提示：SOURCE_DATE_EPOCH 写 1970 年以来的秒数（例如 1735689600 是 2025-01-01），或者不设置它。\n"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from generator.config import load_config
-from generator.errors import Report
+from gongkai.config import load_config
+from gongkai.errors import Report
 from helpers import CONFIG, doc, make_site
 
 IDENTITY = """\

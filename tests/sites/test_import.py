@@ -6,7 +6,7 @@ import json
 import subprocess
 import sys
 
-from generator.build import check
+from gongkai.build import check
 
 CONFIG_GOV = """\
 name: 导入测试
@@ -37,7 +37,7 @@ body_format: text
 def run_import(tmp_path, source, config: str, mapping: str):
     (tmp_path / "config.yml").write_text(config, encoding="utf-8")
     (tmp_path / "map.yml").write_text(mapping, encoding="utf-8")
-    return subprocess.run([sys.executable, "-m", "generator", "import", str(source), "--map", str(tmp_path / "map.yml"),
+    return subprocess.run([sys.executable, "-m", "gongkai", "import", str(source), "--map", str(tmp_path / "map.yml"),
                            "--config", str(tmp_path / "config.yml"), "--content", str(tmp_path / "content")],
                           capture_output=True, text=True)
 

@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import check
-from generator.cli import main
-from generator.config import load_config
-from generator.errors import Report
-from generator.frontmatter import split
-from generator.importer import import_rows, load_mapping
+from gongkai.build import check
+from gongkai.cli import main
+from gongkai.config import load_config
+from gongkai.errors import Report
+from gongkai.frontmatter import split
+from gongkai.importer import import_rows, load_mapping
 
 CONFIG = """\
 name: 导入测试

@@ -20,7 +20,7 @@ categories:
 
 
 def new(site, *args):
-    return subprocess.run([sys.executable, "-m", "generator", "new", "--config", str(site.config),
+    return subprocess.run([sys.executable, "-m", "gongkai", "new", "--config", str(site.config),
                            "--content", str(site.content), *args], capture_output=True, text=True,
                           stdin=subprocess.DEVNULL)
 

@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 from hypothesis import event, given, settings, strategies as st
 
-from generator.build import check
-from generator.config import load_config
-from generator.errors import Report
-from generator.frontmatter import split
-from generator.new import NewFailed, create, quoted
-from generator.yamltree import Scalar, load
+from gongkai.build import check
+from gongkai.config import load_config
+from gongkai.errors import Report
+from gongkai.frontmatter import split
+from gongkai.new import NewFailed, create, quoted
+from gongkai.yamltree import Scalar, load
 
 CONFIG = """\
 name: 测试专栏
@@ -166,7 +166,7 @@ def test_a_named_pipe_in_content_does_not_block_new(tmp_path):
     config_of(tmp_path, CONFIG)
     (tmp_path / "content").mkdir()
     os.mkfifo(tmp_path / "content/pipe.md")
-    result = subprocess.run([sys.executable, "-m", "generator", "new", "--config", str(tmp_path / "config.yml"),
+    result = subprocess.run([sys.executable, "-m", "gongkai", "new", "--config", str(tmp_path / "config.yml"),
                              "--content", str(tmp_path / "content"), "--title", "新", "--category", "规划计划",
                              "--agency", "测试局", "--date", "2024-03-01"],
                             capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=60)

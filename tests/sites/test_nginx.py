@@ -18,10 +18,10 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 
-from generator import deploy
-from generator.build import build
-from generator.config import Column, load_config
-from generator.errors import Report
+from gongkai import deploy
+from gongkai.build import build
+from gongkai.config import Column, load_config
+from gongkai.errors import Report
 
 ROOT = Path(__file__).resolve().parents[2]
 NGINX = shutil.which("nginx", path=os.environ.get("PATH", "") + os.pathsep + "/usr/sbin" + os.pathsep + "/sbin")

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from generator import opendata
-from generator.build import build
-from generator.config import load_config
-from generator.content import load_documents
-from generator.disclosure import publishable
-from generator.errors import Report
+from gongkai import opendata
+from gongkai.build import build
+from gongkai.config import load_config
+from gongkai.content import load_documents
+from gongkai.disclosure import publishable
+from gongkai.errors import Report
 from helpers import doc, make_site
 
 ROOT = Path(__file__).resolve().parents[2]

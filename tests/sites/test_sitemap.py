@@ -6,8 +6,8 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from urllib.parse import quote
 
-from generator import sitemap
-from generator.build import build
+from gongkai import sitemap
+from gongkai.build import build
 
 ROOT = Path(__file__).resolve().parents[2]
 NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}

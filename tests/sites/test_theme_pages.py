@@ -8,7 +8,7 @@ from urllib.parse import unquote
 
 import pytest
 
-from generator.build import build
+from gongkai.build import build
 from helpers import doc, make_site
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import toolchain
-from generator.build import build
+from gongkai import toolchain
+from gongkai.build import build
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -8,8 +8,8 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 
-from generator import traditional
-from generator.build import build
+from gongkai import traditional
+from gongkai.build import build
 from helpers import CONFIG, doc, make_site
 
 ROOT = Path(__file__).resolve().parents[2]

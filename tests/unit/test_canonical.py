@@ -11,7 +11,7 @@ import json
 import cbor2
 import pytest
 
-from generator import canonical, search
+from gongkai import canonical, search
 
 PAGE = """<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">
 <meta name="a" content="{a}" data-pagefind-filter="agency[content]">

@@ -1,8 +1,8 @@
 """config.yml: every problem located and explained, all at once."""
 from pathlib import Path
 
-from generator.config import load_config
-from generator.errors import Report
+from gongkai.config import load_config
+from gongkai.errors import Report
 from helpers import CONFIG, make_site
 
 

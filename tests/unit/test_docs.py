@@ -2,8 +2,8 @@
 import re
 from pathlib import Path
 
-from generator import schema
-from generator.config import SITE_KEYS
+from gongkai import schema
+from gongkai.config import SITE_KEYS
 
 README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
 
@@ -19,13 +19,13 @@ def test_config_table_matches_schema():
 
 
 def test_guide_table_matches_schema():
-    from generator.config import GUIDE_KEYS
+    from gongkai.config import GUIDE_KEYS
     rows = [f"| `{key}` | {'必填' if required else '可选'} | {doc} |" for key, (required, _d, doc) in GUIDE_KEYS.items()]
     assert "\n".join(rows) in README
 
 
 def test_identity_table_matches_schema():
-    from generator.config import IDENTITY_KEYS
+    from gongkai.config import IDENTITY_KEYS
     rows = [f"| `{key}` | {'必填' if required else '可选'} | {doc} |" for key, (required, _d, doc) in IDENTITY_KEYS.items()]
     assert "\n".join(rows) in README
 
@@ -38,19 +38,19 @@ def documented_codes() -> set[str]:
 
 
 def test_the_registry_of_codes_is_what_readme_documents():
-    from generator.errors import CODES
+    from gongkai.errors import CODES
     assert documented_codes() == set(CODES)
 
 
 def test_every_code_in_the_code_is_registered():
-    from generator.errors import CODES
+    from gongkai.errors import CODES
     source = "".join(p.read_text(encoding="utf-8") for p in (Path(schema.__file__).parent).glob("*.py"))
     codes = set(re.findall(r"[\"\[]([EW]\d{3})[\"\]]", source))  # "E101" or 错误[E014]; not noqa: E731
     assert codes and codes <= set(CODES), codes - set(CODES)
 
 
 def test_a_message_with_an_unregistered_code_is_refused():
-    from generator.errors import Report, UnknownCode
+    from gongkai.errors import Report, UnknownCode
     report = Report()
     for add, code in ((report.add, "E999"), (report.warn, "W299"), (report.add, "W201"), (report.warn, "E001")):
         try:
@@ -70,11 +70,11 @@ def test_editors_guide_explains_every_code():
 
 
 def test_readme_states_the_content_security_policy():
-    from generator import deploy
+    from gongkai import deploy
     assert f"```\n{deploy.CSP}\n```" in README
 
 
 def test_search_table_matches_schema():
-    from generator.config import SEARCH_KEYS
+    from gongkai.config import SEARCH_KEYS
     rows = [f"| `{key}` | {'必填' if required else '可选'} | {doc} |" for key, (required, _d, doc) in SEARCH_KEYS.items()]
     assert "\n".join(rows) in README

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from generator import annual, yamltree
+from gongkai import annual, yamltree
 from helpers import make_site
 from test_annual import report
 from test_hostile_markup import bounded

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator import markup
+from gongkai import markup
 
 LIMIT = 2.5  # seconds; these bodies take under a tenth of that, ordinary ones alike
 

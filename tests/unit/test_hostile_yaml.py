@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from generator import yamltree
-from generator.config import load_config
-from generator.errors import Report
+from gongkai import yamltree
+from gongkai.config import load_config
+from gongkai.errors import Report
 from helpers import doc, make_site
 from test_hostile_markup import bounded
 

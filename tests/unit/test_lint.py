@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-from generator.lint import doc_no_problem
+from gongkai.lint import doc_no_problem
 from helpers import doc, make_site
 
 
@@ -52,7 +52,7 @@ EMPTY_COLUMNS = [
 
 
 def check(site, *extra):
-    return subprocess.run([sys.executable, "-m", "generator", "check", "--config", str(site.config),
+    return subprocess.run([sys.executable, "-m", "gongkai", "check", "--config", str(site.config),
                            "--content", str(site.content), *extra], capture_output=True, text=True, cwd=site.root.parent)
 
 
@@ -91,4 +91,4 @@ def test_check_exit_codes(site_root):
     site.write("b.md", doc(index_no="csj/2024-0000002", mode="公开"))
     failed = check(site)
     assert failed.returncode == 1 and "错误[E111]" in failed.stderr
-    assert subprocess.run([sys.executable, "-m", "generator", "check", "--bogus"], capture_output=True).returncode == 2
+    assert subprocess.run([sys.executable, "-m", "gongkai", "check", "--bogus"], capture_output=True).returncode == 2

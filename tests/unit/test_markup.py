@@ -1,4 +1,4 @@
-from generator.markup import to_html
+from gongkai.markup import to_html
 
 
 def test_tables_and_headings_below_the_page_title():

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from generator.build import THEMES
-from generator.render import environment, paged_url, window
+from gongkai.build import THEMES
+from gongkai.render import environment, paged_url, window
 
 
 @pytest.mark.parametrize("number, count, expected", [

@@ -1,8 +1,8 @@
 
 from hypothesis import given, strategies as st
 
-from generator.model import permalink
-from generator.render import relative
+from gongkai.model import permalink
+from gongkai.render import relative
 
 
 def test_plain_index_numbers_keep_their_shape():

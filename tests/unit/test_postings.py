@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import json
 
-from generator import markup, postings
-from generator.records import SearchRecord
+from gongkai import markup, postings
+from gongkai.records import SearchRecord
 
 def record(body: str = "<p>推进政务公开 2021 年 LanShan&lt;x&gt;。</p>", **fields) -> SearchRecord:
     values = dict(url="doc/a/1/", title="政务公开要点", date="2021-03-01", index_no="A/2021-1", doc_no="",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from generator import fold, names
-from generator.postings import tokens
+from gongkai import fold, names
+from gongkai.postings import tokens
 
 
 @pytest.mark.parametrize("spelling", ["冀政办字〔2021〕63号", "冀政办字[2021]63号", "冀政办字【2021】63号",
@@ -53,7 +53,7 @@ def test_short_names_derived_from_full_names():
 
 
 def test_a_short_name_two_agencies_share_is_dropped_and_config_aliases_come_first():
-    from generator.config import Agency
+    from gongkai.config import Agency
     agencies = [Agency("河北省教育厅", "a", aliases=("省教厅",)), Agency("山西省教育厅", "b"),
                 Agency("河北省科学技术厅", "c", aliases=("省科技厅",))]
     found = names.aliases(agencies)

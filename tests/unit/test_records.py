@@ -6,7 +6,7 @@ import datetime as dt
 import json
 from types import SimpleNamespace
 
-from generator import markup, postings, records
+from gongkai import markup, postings, records
 
 
 def document(**fields):

@@ -2,8 +2,8 @@ import datetime as dt
 
 import pytest
 
-from generator import schema
-from generator.yamltree import Map, Seq, YamlSyntaxError, load
+from gongkai import schema
+from gongkai.yamltree import Map, Seq, YamlSyntaxError, load
 
 
 @pytest.mark.parametrize("text, expected", [

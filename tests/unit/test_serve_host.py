@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import serve
+from gongkai import serve
 
 
 @pytest.fixture(scope="module")
@@ -83,7 +83,7 @@ MISSES = [("/nowhere/", "标准版"), ("/doc/x/y/", "标准版"), ("/elderly/", 
 
 
 def test_not_found_pages():
-    from generator.deploy import not_found_pages
+    from gongkai.deploy import not_found_pages
     assert not_found_pages("nowhere/") == ("404.html",)
     assert not_found_pages("elder/x/") == ("elder/404.html", "404.html")
     assert not_found_pages("zh-hant/x/") == ("zh-hant/404.html", "404.html")
