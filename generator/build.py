@@ -18,7 +18,7 @@ import jinja2
 from tqdm import tqdm
 
 from . import checks, disclosure, lint, markup, names, new, postings, search, traditional, workers
-from .cache import FOLDER as cache_folder, Cache, State, generator_hash
+from .cache import FOLDER as cache_folder, Cache, Made, Seen, State, Written, generator_hash
 from .config import Config, load_config
 from .content import downloadable, load_documents, private_files
 from .errors import BuildFailed, Report
@@ -135,9 +135,9 @@ def _build(config_path: Path, content_dir: Path, output_dir: Path, progress: boo
     if report.errors:
         raise BuildFailed(report)
     last = cache.last(generator)
-    inputs = _Inputs(config, theme, content_dir, last[2] if last else {})
-    if last and last[0] == inputs.fingerprint and output_dir.is_dir():
-        return _unchanged(last[1], report, started, config)
+    inputs = _Inputs(config, theme, content_dir, last.stats if last else {})
+    if last and last.fingerprint == inputs.fingerprint and output_dir.is_dir():
+        return _unchanged(last.summary, report, started, config)
     state = cache.load(generator)
     documents_cache = state.documents if state.config == inputs.config else {}
     documents, form = _content(config, content_dir, report, documents_cache, inputs.digests)
@@ -185,12 +185,12 @@ def _build(config_path: Path, content_dir: Path, output_dir: Path, progress: boo
                              names.searched(config.agencies))
         for i, job in enumerate(jobs):  # in job order, so that messages do not depend on timing
             if i in reuse:
-                _link(staging, output_dir, reuse[i][1])
+                _link(staging, output_dir, reuse[i].files)
                 done_jobs[job.id] = reuse[i]
             else:
-                for path, source, *_ in finished[i].files:
-                    staging.register(path, source)
-                done_jobs[job.id] = (keys[i], finished[i].files)
+                for written in finished[i].files:
+                    staging.register(written.path, written.source)
+                done_jobs[job.id] = Made(keys[i], finished[i].files)
         converter = traditional.Converter(config.traditional) if config.traditional else None
         for rel, path in statics:
             staging.copy("static/" + rel, path, str(path))
@@ -206,8 +206,8 @@ def _build(config_path: Path, content_dir: Path, output_dir: Path, progress: boo
         clock.done("写入页面")
         cards = {}  # (script, document URL) → its card's hash: the document job wrote the card
         for job in jobs:
-            for path, *_ in done_jobs[job.id][1] if job.record else ():
-                if found := postings.card_of(path):
+            for written in done_jobs[job.id].files if job.record else ():
+                if found := postings.card_of(written.path):
                     cards[found[0], job.record] = found[1]
         index = indexing.finish(done_shards, site.documents, cards)
         clock.done("建立索引")
@@ -313,7 +313,7 @@ class _Indexing:
                 shard = script + name
                 if shard not in rebuilt:
                     done[shard] = self.state.shards[shard]
-                    _link(self.staging, self.output_dir, done[shard][1])
+                    _link(self.staging, self.output_dir, done[shard].files)
                     continue
                 files = []
                 for path in sorted((self.bundle(script) / name).rglob("*")):
@@ -321,13 +321,13 @@ class _Indexing:
                         rel = path.relative_to(self.staging.root).as_posix()
                         self.staging.register(rel, "search index")
                         st = path.stat()
-                        files.append((rel, "search index", st.st_ino, st.st_size, st.st_mtime_ns))
-                done[shard] = (self.keys[shard], tuple(files))
+                        files.append(Written(rel, "search index", st.st_ino, st.st_size, st.st_mtime_ns))
+                done[shard] = Made(self.keys[shard], tuple(files))
         for script, _kind, _terms in self.scripts:
             sizes += self.postings(script, sections[script], cards)
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss if self.todo else 0
-        files = [f for name in done for f in done[name][1]]
-        return search.IndexStats(self.pages, len(files) + len(sizes), sum(f[3] for f in files) + sum(sizes),
+        files = [f for name in done for f in done[name].files]
+        return search.IndexStats(self.pages, len(files) + len(sizes), sum(f.size for f in files) + sum(sizes),
                                  peak, len(self.shards) * len(self.scripts), len(self.todo))
 
     def sections(self, script: str, terms: str, documents: list) -> list[tuple[str, list, dict]]:
@@ -377,16 +377,16 @@ def _abandon(indexing: _Indexing | None, staging: Staging) -> None:
     staging.discard()
 
 
-def _reusable(previous: tuple | None, key: str, output_dir: Path) -> bool:
+def _reusable(previous: Made | None, key: str, output_dir: Path) -> bool:
     """The last build made this job or shard from the same inputs, and its files are still
     there as it wrote them (same inode, size, time)."""
-    if previous is None or previous[0] != key:
+    if previous is None or previous.key != key:
         return False
     out = str(output_dir)
     try:
-        for path, _source, ino, size, mtime in previous[1]:
-            st = os.stat(f"{out}/{path}")
-            if (st.st_ino, st.st_size, st.st_mtime_ns) != (ino, size, mtime):
+        for written in previous.files:
+            st = os.stat(f"{out}/{written.path}")
+            if (st.st_ino, st.st_size, st.st_mtime_ns) != (written.ino, written.size, written.mtime):
                 return False
     except OSError:
         return False
@@ -400,10 +400,10 @@ def _size(path: str) -> int:
         return -1
 
 
-def _link(staging: Staging, output_dir: Path, files: tuple) -> None:
+def _link(staging: Staging, output_dir: Path, files: tuple[Written, ...]) -> None:
     out = str(output_dir)
-    for path, source, ino, *_ in files:
-        staging.link(path, f"{out}/{path}", source, ino)
+    for written in files:
+        staging.link(written.path, f"{out}/{written.path}", written.source, written.ino)
 
 
 class _Inputs:
@@ -414,7 +414,7 @@ class _Inputs:
     whose size, times and inode are unchanged is not read again (as git does)."""
 
     def __init__(self, config: Config, theme: Path, content_dir: Path, known: dict):
-        self.stats: dict[str, tuple] = {}  # for the next build
+        self.stats: dict[str, Seen] = {}  # for the next build
         config_bytes = config.path.read_bytes()
         self.config = hashlib.sha256(config_bytes).hexdigest()
         look = _tree_hash([theme, config.root / "templates", config.root / "static"], {}, known, self.stats)
@@ -468,12 +468,12 @@ def _tree_hash(roots: list[Path], digests: dict[str, str], known: dict, stats: d
                     seen = (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)  # ctime: no tool sets it
                     before = known.get(path)
                     if before is not None and before[:4] == seen:
-                        digests[path] = before[4]
+                        digests[path] = before.sha256
                     else:
                         with open(path, "rb") as f:
                             digests[path] = hashlib.sha256(f.read()).hexdigest()
                     if st.st_mtime_ns < settled:
-                        stats[path] = (*seen, digests[path])
+                        stats[path] = Seen(*seen, digests[path])
                 except OSError:
                     digests[path] = "?"
                 digest.update(digests[path].encode())

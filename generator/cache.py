@@ -19,24 +19,59 @@ import subprocess
 import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from pathlib import Path
 
 from . import stored, toolchain
 
-FORMAT = 4  # bump when State changes shape
+FORMAT = 5  # bump when State changes shape
 _MAGIC = b"gongkai-build-cache\n"
+
+
+class Written(NamedTuple):
+    """A file a render job or search shard wrote, as it was on disk after the build: the next
+    build reuses it only while it is still so (same inode, size and time)."""
+    path: str  # inside the site
+    source: str  # what it was made from, for messages
+    ino: int
+    size: int
+    mtime: int  # ns
+
+
+class Made(NamedTuple):
+    """What a render job or search shard made: the key of its inputs and the files it wrote."""
+    key: str
+    files: tuple  # of Written
+
+
+class Seen(NamedTuple):
+    """An input file as a build read it: a file whose size, times and inode are the same again
+    is not read again (git's rule; ctime, because no tool sets it)."""
+    size: int
+    mtime: int  # ns
+    ino: int
+    ctime: int  # ns
+    sha256: str
+
+
+class Last(NamedTuple):
+    """All the no-change check needs, kept apart from the large state so that it costs little."""
+    generator: str  # State.generator
+    fingerprint: str
+    summary: dict
+    stats: dict  # input file → Seen
 
 
 @dataclass
 class State:
-    generator: str = ""  # hash of Gongkai's own code: other code, other cache
+    generator: str = ""  # toolchain.fingerprint(): other code or libraries, other cache
     fingerprint: str = ""  # hash of every input of the last build, for the no-change check
     summary: dict = field(default_factory=dict)  # what the last build reported, to report it again
     config: str = ""  # hash of config.yml that `documents` were read under
     documents: dict = field(default_factory=dict)  # source file → content.Parsed
-    jobs: dict = field(default_factory=dict)  # render job id → (key, files)
-    shards: dict = field(default_factory=dict)  # search shard → (key, files)
-    stats: dict = field(default_factory=dict)  # input file → (size, mtime_ns, inode, ctime_ns, sha256)
+    jobs: dict = field(default_factory=dict)  # render job id → Made
+    shards: dict = field(default_factory=dict)  # search shard → Made
+    stats: dict = field(default_factory=dict)  # input file → Seen
     site: frozenset | None = None  # every file of the site the last build made (None: not known)
 
 
@@ -111,11 +146,10 @@ class Cache:
             except OSError:
                 continue  # its build is running, or the folder cannot be changed
 
-    def last(self, generator: str) -> tuple[str, dict, dict] | None:
-        """(fingerprint, summary, file stats) of the last build: all the no-change check needs,
-        kept apart from the large state so that checking costs little."""
+    def last(self, generator: str) -> Last | None:
+        """The last build's Last, if it was made by this toolchain."""
         found = self._read("last")
-        return found[1:] if found and found[0] == generator else None
+        return found if isinstance(found, Last) and found.generator == generator else None
 
     def load(self, generator: str) -> State:
         state = self._read("state")
@@ -147,7 +181,7 @@ class Cache:
         self.root.mkdir(parents=True, exist_ok=True)
         (self.root / OUTPUT_NOTE).write_bytes(os.fsencode(self.output))  # for prune_orphans
         self._write("state", state)
-        self._write("last", (state.generator, state.fingerprint, state.summary, state.stats))
+        self._write("last", Last(state.generator, state.fingerprint, state.summary, state.stats))
 
     def _write(self, name: str, value) -> None:
         payload = stored.dumps((FORMAT, value))

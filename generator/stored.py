@@ -2,7 +2,8 @@
 
 The cache sits beside the sources and anyone who can write there could swap a file. Unpickling
 such a file runs whatever code it names; reading CBOR only ever gives data. A stored object
-becomes one of the types named in `TYPES` or plain values (str, int, bytes, list, dict, …);
+becomes one of the types named in `TYPES` (dataclasses by field name, named tuples by position)
+or plain values (str, int, bytes, list, dict, …);
 a mark naming anything else makes the whole file unreadable, which the cache treats as
 "start afresh".
 """
@@ -28,11 +29,12 @@ class Unreadable(Exception):
 def _types() -> dict[str, type]:
     # Imported here: these modules import the cache's users, not the other way round.
     from .annual import AnnualData
-    from .cache import State
+    from .cache import Last, Made, Seen, State, Written
     from .content import Parsed
     from .model import Attachment, Document
     from .search import IndexStats
-    return {cls.__name__: cls for cls in (State, Document, Attachment, Parsed, AnnualData, IndexStats)}
+    return {cls.__name__: cls for cls in (State, Document, Attachment, Parsed, AnnualData, IndexStats,
+                                          Written, Made, Seen, Last)}
 
 
 TYPES: dict[str, type] = {}
@@ -67,6 +69,8 @@ def _encode(value):
         return [_encode(v) for v in value]
     if kind is tuple:
         return {MARK: ["T", [_encode(v) for v in value]]}
+    if isinstance(value, tuple) and TYPES.get(kind.__name__) is kind:  # a NamedTuple of TYPES: by position
+        return {MARK: ["R", kind.__name__, [_encode(v) for v in value]]}
     if kind in (frozenset, set):
         return {MARK: ["S", [_encode(v) for v in value]]}
     if kind is dt.date:
@@ -104,6 +108,11 @@ def _decode(value):
         return Path(_text(mark[1]))
     if what == "N":
         return Decimal(_text(mark[1]))
+    if what == "R":
+        cls, values = TYPES[mark[1]], mark[2]
+        if type(values) is not list or len(values) != len(cls._fields):
+            raise ValueError(f"fields of {mark[1]}")
+        return cls(*(_decode(v) for v in values))
     if what == "O":
         cls, fields = TYPES[mark[1]], mark[2]
         if type(fields) is not dict or set(fields) != {f.name for f in dataclasses.fields(cls)}:

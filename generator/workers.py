@@ -13,6 +13,7 @@ from typing import Callable, Iterator
 
 import jinja2
 
+from .cache import Written
 from .output import inside, make_folder, replace
 from .render import Job
 from .schema import INVISIBLE
@@ -24,7 +25,7 @@ MIN_PARALLEL = 200  # fewer jobs than this are rendered in this process: forking
 @dataclass(frozen=True)
 class Done:
     index: int  # of the job
-    files: tuple  # (path, source, inode, size, mtime_ns) of each page written
+    files: tuple  # a cache.Written for each page written
 
 
 class WriteFailed(Exception):
@@ -76,7 +77,7 @@ def _render(index: int) -> Done:
             with open(target, "wb") as out:
                 out.write(_well_formed(page.path, page.content))
             st = os.stat(target)
-            files.append((page.path, page.source, st.st_ino, st.st_size, st.st_mtime_ns))
+            files.append(Written(page.path, page.source, st.st_ino, st.st_size, st.st_mtime_ns))
     except jinja2.TemplateError as exc:
         raise RenderFailed(*_WORK["where"](exc), exc.message or str(exc), job.id) from None
     except OSError as exc:
