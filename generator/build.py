@@ -11,6 +11,7 @@ import stat
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -122,10 +123,63 @@ _FAULT_HINTS = {
 
 def _build(config_path: Path, content_dir: Path, output_dir: Path, progress: bool, processes: int | None,
            cache: Cache, report: Report) -> BuildResult:
+    """The stages, in order. Each reads what the one before made; a stage that finds problems
+    collects all of them, and the build stops after it with BuildFailed."""
     started = time.perf_counter()
     clock = _Stages()
     processes = processes or os.cpu_count() or 1
     generator = generator_hash()
+    # config: config.yml, the theme and the static files
+    config, theme, statics = _configure(config_path, output_dir, report)
+    # unchanged: nothing the site is made of changed since the last build
+    last = cache.last(generator)
+    inputs = _Inputs(config, theme, content_dir, last.stats if last else {})
+    if last and last.fingerprint == inputs.fingerprint and output_dir.is_dir():
+        return _unchanged(last.summary, report, started, config)
+    state = cache.load(generator)
+    # content: every document, every problem of every file
+    documents_cache = state.documents if state.config == inputs.config else {}
+    documents, form = _content(config, content_dir, report, documents_cache, inputs.digests)
+    if report.errors:
+        raise BuildFailed(report)
+    clock.done("读取")
+    # gate and model: what may be published, as a site
+    site = build_site(config, disclosure.publishable(documents), build_date(config))
+    checks.check(site, report)
+    # plan: the render jobs, and which of them the last build already made
+    plan = _plan(site, config, theme, inputs, state, cache, output_dir)
+    clock.done("整理")
+    # The site before last becomes the staging folder (output.Staging).
+    keep = cache.previous if cache.recyclable() else None
+    staging = Staging(output_dir, recycle=keep if output_dir.is_dir() else None)
+    indexing: list[_Indexing] = []  # the search indexing under way, for _reported to stop
+    with _reported(config, output_dir, report, staging, indexing):
+        # render: the jobs that changed, on every core
+        finished = _render(plan, staging, cache, progress, processes)
+        clock.done("生成页面")
+        # index (in the background: Pagefind works while this process places the pages)
+        indexing.append(_Indexing(plan.shards, plan.record_keys, state, cache, staging, output_dir, processes,
+                                  plan.scripts, names.searched(config.agencies)))
+        made = _place(plan, finished, staging, output_dir)
+        _copy_files(config, site, statics, form, staging)
+        clock.done("写入页面")
+        done_shards: dict[str, Made] = {}
+        index = indexing[0].finish(done_shards, site.documents, _cards(plan, made))
+        clock.done("建立索引")
+        # publish: output/ replaced in one rename
+        staging.prune()
+        cache.forget()
+        untidy = staging.commit(keep)
+        clock.done("替换输出")
+    result = _result(documents, staging, started, report, clock, index, config, plan, cache)
+    # remember: the state the next build starts from. The new site is published: from here on
+    # nothing may fail the build, it can only be slower next time.
+    _remember(state, inputs, documents_cache, made, done_shards, staging, result, report, cache, plan, untidy)
+    return result
+
+
+def _configure(config_path: Path, output_dir: Path, report: Report) -> tuple[Config, Path, list]:
+    """config.yml, the theme it names and the static files, or BuildFailed."""
     config, theme = _settings(config_path, report)
     if config is None:
         raise BuildFailed(report)
@@ -134,141 +188,156 @@ def _build(config_path: Path, content_dir: Path, output_dir: Path, progress: boo
     statics = _static_files(config, theme, report)
     if report.errors:
         raise BuildFailed(report)
-    last = cache.last(generator)
-    inputs = _Inputs(config, theme, content_dir, last.stats if last else {})
-    if last and last.fingerprint == inputs.fingerprint and output_dir.is_dir():
-        return _unchanged(last.summary, report, started, config)
-    state = cache.load(generator)
-    documents_cache = state.documents if state.config == inputs.config else {}
-    documents, form = _content(config, content_dir, report, documents_cache, inputs.digests)
-    if report.errors:
-        raise BuildFailed(report)
-    clock.done("读取")
+    return config, theme, statics
 
-    published = disclosure.publishable(documents)
-    site = build_site(config, published, build_date(config))
-    checks.check(site, report)
+
+@dataclass(frozen=True)
+class _Plan:
+    """The render jobs, their keys, and which of them the last build already made."""
+    jobs: list
+    keys: list[str]
+    todo: list[int]  # indexes of the jobs to render
+    reuse: dict  # index → cache.Made of a job whose pages are reused
+    shards: dict  # Pagefind shard name → documents ({} without Pagefind)
+    scripts: list  # traditional.indexes(): the search indexes to build
+    record_keys: dict  # document URL → its job's key (its search record's name in the cache)
+
+
+def _plan(site, config: Config, theme: Path, inputs: _Inputs, state: State, cache: Cache, output_dir: Path) -> _Plan:
     env = environment([config.root / "templates", theme / "templates"])
     shards = search.plan_shards(site.documents, config.search_shard_size) if config.search_pagefind else {}
     jobs = Renderer(site, env, tuple(shards)).jobs()
     keys = [hashlib.sha256(f"{inputs.rendering}|{job.id}|{job.inputs!r}".encode()).hexdigest() for job in jobs]
-    clock.done("整理")
+    scripts = traditional.indexes(config.traditional)
+    kinds = [kind for _script, record, terms in scripts for kind in ((record, terms) if shards else (terms,))]
+    stored = cache.stored_records()
+    todo, reuse = [], {}
+    for i, job in enumerate(jobs):
+        previous = state.jobs.get(job.id)
+        # A document job is reused only with its search record and terms still in the cache.
+        if _reusable(previous, keys[i], output_dir) and (not job.record or all(
+                f"{keys[i]}.{kind}" in stored for kind in kinds)):
+            reuse[i] = previous
+        else:
+            todo.append(i)
+    record_keys = {job.record: keys[i] for i, job in enumerate(jobs) if job.record}
+    return _Plan(jobs, keys, todo, reuse, shards, scripts, record_keys)
 
-    # The site before last becomes the staging folder (output.Staging).
-    keep = cache.previous if cache.recyclable() else None
-    staging = Staging(output_dir, recycle=keep if output_dir.is_dir() else None)
-    done_jobs, done_shards = {}, {}
-    indexing = None
+
+def _render(plan: _Plan, staging: Staging, cache: Cache, progress: bool, processes: int) -> dict:
+    """Render the jobs to do into the staging folder: job index → workers.Done."""
+    bar = tqdm(total=len(plan.todo), desc="生成页面", unit="组", delay=1, leave=False,
+               disable=not (progress and sys.stderr.isatty()))
+    finished = {}
+    for done in workers.run(plan.jobs, plan.keys, plan.todo, staging.root, cache.record, _template_location, processes):
+        finished[done.index] = done
+        bar.update()
+    bar.close()
+    return finished
+
+
+def _place(plan: _Plan, finished: dict, staging: Staging, output_dir: Path) -> dict[str, Made]:
+    """Every job's pages in the staging folder: reused ones linked from output/, rendered ones
+    registered, in job order so that messages do not depend on timing. Returns job id → Made."""
+    made = {}
+    for i, job in enumerate(plan.jobs):
+        if i in plan.reuse:
+            _link(staging, output_dir, plan.reuse[i].files)
+            made[job.id] = plan.reuse[i]
+        else:
+            for written in finished[i].files:
+                staging.register(written.path, written.source)
+            made[job.id] = Made(plan.keys[i], finished[i].files)
+    return made
+
+
+def _copy_files(config: Config, site, statics: list, form: Path | None, staging: Staging) -> None:
+    """The static files (and their 繁體 messages), the guide's form and the attachments."""
+    converter = traditional.Converter(config.traditional) if config.traditional else None
+    for rel, path in statics:
+        staging.copy("static/" + rel, path, str(path))
+        if converter and rel.endswith(".js"):  # their messages, for the 繁體 mirror
+            converted = converter.text(path.read_text(encoding="utf-8"))
+            staging.write(traditional.PREFIX + "static/" + rel, converted.encode("utf-8"), str(path))
+    if form:
+        staging.copy("files/" + config.guide.form, form, str(config.path))
+    for doc in site.documents:
+        for attachment in doc.attachments:
+            if "files/" + attachment.rel not in staging.written:
+                staging.copy("files/" + attachment.rel, attachment.source, str(doc.source))
+
+
+def _cards(plan: _Plan, made: dict[str, Made]) -> dict[tuple[str, str], str]:
+    """(script, document URL) → the hash of its card, which the document's job wrote."""
+    cards = {}
+    for job in plan.jobs:
+        for written in made[job.id].files if job.record else ():
+            if found := postings.card_of(written.path):
+                cards[found[0], job.record] = found[1]
+    return cards
+
+
+@contextmanager
+def _reported(config: Config, output_dir: Path, report: Report, staging: Staging, indexing: list):
+    """A failure while the new site is being made, as an editor's message: the staging folder
+    is removed (once any Pagefind has stopped writing into it) and output/ stays as it was."""
     try:
-        todo, reuse = [], {}
-        stored = cache.stored_records()
-        scripts = traditional.indexes(config.traditional)
-        kinds = [kind for _script, record, terms in scripts for kind in ((record, terms) if shards else (terms,))]
-        for i, job in enumerate(jobs):
-            previous = state.jobs.get(job.id)
-            if _reusable(previous, keys[i], output_dir) and (not job.record or all(
-                    f"{keys[i]}.{kind}" in stored for kind in kinds)):
-                reuse[i] = previous
-            else:
-                todo.append(i)
-        bar = tqdm(total=len(todo), desc="生成页面", unit="组", delay=1, leave=False,
-                   disable=not (progress and sys.stderr.isatty()))
-        finished = {}
-        for done in workers.run(jobs, keys, todo, staging.root, cache.record, _template_location, processes):
-            finished[done.index] = done
-            bar.update()
-        bar.close()
-        clock.done("生成页面")
-        record_keys = {job.record: keys[i] for i, job in enumerate(jobs) if job.record}
-        # Pagefind works on the changed shards while this process links the unchanged pages.
-        indexing = _Indexing(shards, record_keys, state, cache, staging, output_dir, processes, scripts,
-                             names.searched(config.agencies))
-        for i, job in enumerate(jobs):  # in job order, so that messages do not depend on timing
-            if i in reuse:
-                _link(staging, output_dir, reuse[i].files)
-                done_jobs[job.id] = reuse[i]
-            else:
-                for written in finished[i].files:
-                    staging.register(written.path, written.source)
-                done_jobs[job.id] = Made(keys[i], finished[i].files)
-        converter = traditional.Converter(config.traditional) if config.traditional else None
-        for rel, path in statics:
-            staging.copy("static/" + rel, path, str(path))
-            if converter and rel.endswith(".js"):  # their messages, for the 繁體 mirror
-                converted = converter.text(path.read_text(encoding="utf-8"))
-                staging.write(traditional.PREFIX + "static/" + rel, converted.encode("utf-8"), str(path))
-        if form:
-            staging.copy("files/" + config.guide.form, form, str(config.path))
-        for doc in site.documents:
-            for attachment in doc.attachments:
-                if "files/" + attachment.rel not in staging.written:
-                    staging.copy("files/" + attachment.rel, attachment.source, str(doc.source))
-        clock.done("写入页面")
-        cards = {}  # (script, document URL) → its card's hash: the document job wrote the card
-        for job in jobs:
-            for written in done_jobs[job.id].files if job.record else ():
-                if found := postings.card_of(written.path):
-                    cards[found[0], job.record] = found[1]
-        index = indexing.finish(done_shards, site.documents, cards)
-        clock.done("建立索引")
-        staging.prune()
-        cache.forget()
-        untidy = staging.commit(keep)
-        clock.done("替换输出")
-    except DoubleWrite as exc:
-        _abandon(indexing, staging)
-        report.add(*_source_place(exc.second, config), "E119",
-                   f"{_source_name(exc.second, report)}生成的文件 {exc.path} 与 {_source_name(exc.first, report)}生成的文件重名",
-                   "两个来源不能生成同一个网址：修改其中一个的索引号或目录 slug。")
-        raise BuildFailed(report) from None
-    except workers.WriteFailed as exc:
-        _abandon(indexing, staging)
-        if exc.errno in (errno.EISDIR, errno.ENOTDIR, errno.EEXIST):
+        yield
+    except BaseException as exc:
+        _abandon(indexing[0] if indexing else None, staging)
+        if isinstance(exc, DoubleWrite):
+            report.add(*_source_place(exc.second, config), "E119",
+                       f"{_source_name(exc.second, report)}生成的文件 {exc.path} 与 {_source_name(exc.first, report)}生成的文件重名",
+                       "两个来源不能生成同一个网址：修改其中一个的索引号或目录 slug。")
+        elif isinstance(exc, workers.WriteFailed) and exc.errno in (errno.EISDIR, errno.ENOTDIR, errno.EEXIST):
             report.add(*_source_place(exc.source, config), "E119",
                        f"{_source_name(exc.source, report)}生成的文件 {exc.path} 与另一个来源生成的文件或目录重名",
                        "两个来源不能生成同一个网址：修改其中一个的索引号或目录 slug。")
-        else:
+        elif isinstance(exc, workers.WriteFailed):
             report.add(exc.source or output_dir, 1, 1, "E013", f"写入 {exc.path} 失败：{exc.reason}",
                        _FAULT_HINTS.get(exc.errno, "检查输出目录所在磁盘的空间和权限。"))
+        elif isinstance(exc, workers.RenderFailed):
+            kind, _, name = exc.job.partition(":")
+            page = _JOB_KINDS.get(kind, kind + " {}").format(name)
+            report.add(exc.template, exc.line, 1, "E009", f"模板错误（生成{page}时）：{exc.message}",
+                       "检查站点 templates/ 中覆盖的模板文件。")
+        elif isinstance(exc, search.SearchIndexFailed):
+            report.add(config.path, 1, 1, "E010", str(exc), "检查 Pagefind 是否已随 Gongkai 安装（pip install .）。")
+        else:
+            raise
         raise BuildFailed(report) from None
-    except workers.RenderFailed as exc:
-        _abandon(indexing, staging)
-        kind, _, name = exc.job.partition(":")
-        page = _JOB_KINDS.get(kind, kind + " {}").format(name)
-        report.add(exc.template, exc.line, 1, "E009", f"模板错误（生成{page}时）：{exc.message}",
-                   "检查站点 templates/ 中覆盖的模板文件。")
-        raise BuildFailed(report) from None
-    except search.SearchIndexFailed as exc:
-        _abandon(indexing, staging)
-        report.add(config.path, 1, 1, "E010", str(exc), "检查 Pagefind 是否已随 Gongkai 安装（pip install -e .）。")
-        raise BuildFailed(report) from None
-    except BaseException:
-        _abandon(indexing, staging)
-        raise
+
+
+def _result(documents: list, staging: Staging, started: float, report: Report, clock: _Stages,
+            index: search.IndexStats, config: Config, plan: _Plan, cache: Cache) -> BuildResult:
     by_mode: dict[str, int] = {}
     for doc in documents:
         by_mode[doc.mode] = by_mode.get(doc.mode, 0) + 1
     pages = sum(1 for path in staging.written if path.endswith(".html") and not path.startswith(search.BUNDLE + "/"))
-    result = BuildResult(len(documents), by_mode, pages, len(staging.written), time.perf_counter() - started,
-                         report, clock.stages, index, config.base_url,
-                         rendered=len(todo), reused=len(jobs) - len(todo), cache_damaged=cache.damaged)
+    return BuildResult(len(documents), by_mode, pages, len(staging.written), time.perf_counter() - started,
+                       report, clock.stages, index, config.base_url,
+                       rendered=len(plan.todo), reused=len(plan.jobs) - len(plan.todo), cache_damaged=cache.damaged)
+
+
+def _remember(state: State, inputs: _Inputs, documents_cache: dict, made: dict, shards: dict, staging: Staging,
+              result: BuildResult, report: Report, cache: Cache, plan: _Plan, untidy: list[str]) -> None:
+    """Save the state the next build starts from; a failure here is only a warning (W215)."""
     state.fingerprint, state.config, state.documents = inputs.fingerprint, inputs.config, documents_cache
     state.stats = inputs.stats
-    state.jobs, state.shards = done_jobs, done_shards
+    state.jobs, state.shards = made, shards
     state.site = frozenset(staging.written)
-    state.summary = {"documents": result.documents, "by_mode": by_mode, "pages": pages, "files": result.files,
-                     "index": index, "warnings": [(os.path.abspath(p.path), p.line, p.col, p.code, p.message, p.hint)
-                                                  for p in report.warnings]}
-    # The new site is published: from here on nothing may fail the build, it can only be slower next time.
+    state.summary = {"documents": result.documents, "by_mode": result.by_mode, "pages": result.pages,
+                     "files": result.files, "index": result.index,
+                     "warnings": [(os.path.abspath(p.path), p.line, p.col, p.code, p.message, p.hint)
+                                  for p in report.warnings]}
     try:
         cache.save(state)
-        cache.prune_records(set(record_keys.values()))
+        cache.prune_records(set(plan.record_keys.values()))
     except OSError as exc:
         untidy.append(f"{exc.filename or cache.root}: {exc.strerror}")
     for problem in untidy:
         report.warn(cache.root, 1, 1, "W215", f"网站已更新，但构建缓存或上一版网站没能整理：{problem}",
                     "下一次构建会完整重新生成并再次清理；检查这个目录的权限和磁盘空间。")
-    return result
 
 
 class _Indexing:
