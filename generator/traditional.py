@@ -20,10 +20,11 @@ CONVERSIONS = {  # OpenCC's configurations: what an editor may write as `traditi
     "s2twp": "台湾正体，并转换常用词",
     "s2hk": "香港繁体",
 }
-# Attribute values that are addresses or names a page refers to: converted, they would break.
-_KEEP = frozenset({"href", "src", "srcset", "action", "id", "for", "class", "name", "headers", "aria-controls",
-                   "aria-labelledby", "aria-describedby", "data-root", "data-bundle", "data-shards",
-                   "data-postings", "data-pagefind", "data-fallback", "data-fallback-root", "xmlns", "rel", "type", "lang", "hreflang", "style"})
+# The attributes whose values people read (or hear): only these are converted. Every other
+# attribute (addresses, ids, names, classes, data-* the scripts read) keeps its value, so that no
+# link, anchor or script of the mirror breaks, whatever a template or an editor writes.
+_READ = frozenset({"alt", "title", "aria-label", "aria-description", "aria-roledescription", "aria-valuetext",
+                   "aria-placeholder", "placeholder", "content", "value", "label", "summary", "abbr"})
 _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})
 _NO_TRANSLATE = re.compile(r"""(?:^|\s)translate\s*=\s*["']?no["'\s>/]""")
 _TOKEN = re.compile(r"<!--.*?-->|<(/?)([a-zA-Z][\w:-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>", re.S)
@@ -93,7 +94,7 @@ class Converter:
                 pieces.append(html[m.start():m.start(3)])  # "<tag"
                 last = 0
                 for a in _ATTR.finditer(attrs):
-                    if a.group(1).lower() in _KEEP or not _HAN.search(a.group(2)):
+                    if a.group(1).lower() not in _READ or not _HAN.search(a.group(2)):
                         continue
                     pieces.append(attrs[last:a.start(2) + 2])  # up to and with ="
                     slots.append(len(pieces))
