@@ -95,8 +95,13 @@ class Variant:
     elder: bool
 
     @property
+    def mode(self) -> str:
+        """The 长者模式 folder, or "": a page's copy is under script + mode."""
+        return ELDER if self.elder else ""
+
+    @property
     def prefix(self) -> str:
-        return self.script + (ELDER if self.elder else "")
+        return self.script + self.mode
 
 
 class PerVariant:
@@ -317,7 +322,7 @@ class Renderer:
                 site=self.site, config=config, page_url=url, url=link, category_url=category_url,
                 column_url=self.column_url, guide_column=self.guide,
                 normative=validity.is_normative, holds_rules=self.holds_rules, site_domain=self.domain,
-                canonical=config.base_url + variant.script + url, elder=variant.elder, feed=feed,
+                canonical=config.base_url + variant.script + url, elder=variant.elder, variant=variant, feed=feed,
                 lang=traditional.lang(variant.script), site_root=to(""),
                 mode_switch=to(variant.script + ("" if variant.elder else ELDER) + url),
                 script_switch=to(other_script + (ELDER if variant.elder else "") + url) if config.traditional else None,
