@@ -231,3 +231,20 @@ def test_a_template_error_names_the_page_it_was_rendering(site_root):
     problems = site.build_fails()
     assert len(problems) == 1 and problems[0].startswith(
         "site/templates/document.html:4:1: 错误[E009]: 模板错误（生成索引号为「csj/2024-0000001」的文档时）："), problems
+
+
+def test_every_first_level_name_the_build_writes_is_reserved(tmp_path):
+    """config.RESERVED_SLUGS is what a first-level column may not be called: it must hold every
+    folder and file the build writes at the top of the site (and of the 繁體 mirror), or a
+    column could take one. A new page at the top of the site fails here until it is reserved."""
+    from gongkai.build import build
+    from gongkai.config import RESERVED_SLUGS, load_config
+    from gongkai.errors import Report
+    config_path = tmp_path / "config.yml"
+    config_path.write_text((ROOT / "config.yml").read_text(encoding="utf-8") +
+                           "federation:\n  - {name: 别的专栏, url: ../other/}\n", encoding="utf-8")
+    out = tmp_path / "output"
+    build(config_path, ROOT / "content", out)
+    columns = {c.slug for c in load_config(config_path, Report()).categories}
+    written = {p.name for p in out.iterdir()} | {p.name for p in (out / "zh-hant").iterdir()}
+    assert written - columns - RESERVED_SLUGS == set()
