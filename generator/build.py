@@ -8,7 +8,6 @@ import os
 import resource
 import shutil
 import stat
-import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -16,9 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
-from tqdm import tqdm
 
-from . import checks, disclosure, lint, markup, names, new, postings, search, traditional, workers
+from . import checks, disclosure, incremental, lint, markup, names, new, postings, search, traditional, workers
 from .cache import FOLDER as cache_folder, Cache, Made, Seen, State, Written, generator_hash
 from .config import Config, load_config
 from .content import downloadable, load_documents, private_files
@@ -147,7 +145,7 @@ def _build(config_path: Path, content_dir: Path, output_dir: Path, progress: boo
     site = build_site(config, disclosure.publishable(documents), build_date(config))
     checks.check(site, report)
     # plan: the render jobs, and which of them the last build already made
-    plan = _plan(site, config, theme, inputs, state, cache, output_dir)
+    plan, shards, scripts = _plan(site, config, theme, inputs, state, cache, output_dir)
     clock.done("整理")
     # The site before last becomes the staging folder (output.Staging).
     keep = cache.previous if cache.recyclable() else None
@@ -155,12 +153,12 @@ def _build(config_path: Path, content_dir: Path, output_dir: Path, progress: boo
     indexing: list[_Indexing] = []  # the search indexing under way, for _reported to stop
     with _reported(config, output_dir, report, staging, indexing):
         # render: the jobs that changed, on every core
-        finished = _render(plan, staging, cache, progress, processes)
+        finished = incremental.render(plan, staging, cache.record, _template_location, processes, progress)
         clock.done("生成页面")
         # index (in the background: Pagefind works while this process places the pages)
-        indexing.append(_Indexing(plan.shards, plan.record_keys, state, cache, staging, output_dir, processes,
-                                  plan.scripts, names.searched(config.agencies)))
-        made = _place(plan, finished, staging, output_dir)
+        indexing.append(_Indexing(shards, plan.record_keys, state, cache, staging, output_dir, processes,
+                                  scripts, names.searched(config.agencies)))
+        made = incremental.place(plan, finished, staging, output_dir)
         _copy_files(config, site, statics, form, staging)
         clock.done("写入页面")
         done_shards: dict[str, Made] = {}
@@ -191,64 +189,17 @@ def _configure(config_path: Path, output_dir: Path, report: Report) -> tuple[Con
     return config, theme, statics
 
 
-@dataclass(frozen=True)
-class _Plan:
-    """The render jobs, their keys, and which of them the last build already made."""
-    jobs: list
-    keys: list[str]
-    todo: list[int]  # indexes of the jobs to render
-    reuse: dict  # index → cache.Made of a job whose pages are reused
-    shards: dict  # Pagefind shard name → documents ({} without Pagefind)
-    scripts: list  # traditional.indexes(): the search indexes to build
-    record_keys: dict  # document URL → its job's key (its search record's name in the cache)
-
-
-def _plan(site, config: Config, theme: Path, inputs: _Inputs, state: State, cache: Cache, output_dir: Path) -> _Plan:
+def _plan(site, config: Config, theme: Path, inputs: _Inputs, state: State, cache: Cache,
+          output_dir: Path) -> tuple[incremental.Plan, dict, list]:
+    """The render jobs and which of them to render (incremental.py); the Pagefind shards
+    ({} without Pagefind) and the search indexes to build (traditional.indexes)."""
     env = environment([config.root / "templates", theme / "templates"])
     shards = search.plan_shards(site.documents, config.search_shard_size) if config.search_pagefind else {}
     jobs = Renderer(site, env, tuple(shards)).jobs()
     keys = [hashlib.sha256(f"{inputs.rendering}|{job.id}|{job.inputs!r}".encode()).hexdigest() for job in jobs]
     scripts = traditional.indexes(config.traditional)
     kinds = [kind for _script, record, terms in scripts for kind in ((record, terms) if shards else (terms,))]
-    stored = cache.stored_records()
-    todo, reuse = [], {}
-    for i, job in enumerate(jobs):
-        previous = state.jobs.get(job.id)
-        # A document job is reused only with its search record and terms still in the cache.
-        if _reusable(previous, keys[i], output_dir) and (not job.record or all(
-                f"{keys[i]}.{kind}" in stored for kind in kinds)):
-            reuse[i] = previous
-        else:
-            todo.append(i)
-    record_keys = {job.record: keys[i] for i, job in enumerate(jobs) if job.record}
-    return _Plan(jobs, keys, todo, reuse, shards, scripts, record_keys)
-
-
-def _render(plan: _Plan, staging: Staging, cache: Cache, progress: bool, processes: int) -> dict:
-    """Render the jobs to do into the staging folder: job index → workers.Done."""
-    bar = tqdm(total=len(plan.todo), desc="生成页面", unit="组", delay=1, leave=False,
-               disable=not (progress and sys.stderr.isatty()))
-    finished = {}
-    for done in workers.run(plan.jobs, plan.keys, plan.todo, staging.root, cache.record, _template_location, processes):
-        finished[done.index] = done
-        bar.update()
-    bar.close()
-    return finished
-
-
-def _place(plan: _Plan, finished: dict, staging: Staging, output_dir: Path) -> dict[str, Made]:
-    """Every job's pages in the staging folder: reused ones linked from output/, rendered ones
-    registered, in job order so that messages do not depend on timing. Returns job id → Made."""
-    made = {}
-    for i, job in enumerate(plan.jobs):
-        if i in plan.reuse:
-            _link(staging, output_dir, plan.reuse[i].files)
-            made[job.id] = plan.reuse[i]
-        else:
-            for written in finished[i].files:
-                staging.register(written.path, written.source)
-            made[job.id] = Made(plan.keys[i], finished[i].files)
-    return made
+    return incremental.plan(jobs, keys, state.jobs, output_dir, cache.stored_records(), kinds), shards, scripts
 
 
 def _copy_files(config: Config, site, statics: list, form: Path | None, staging: Staging) -> None:
@@ -267,7 +218,7 @@ def _copy_files(config: Config, site, statics: list, form: Path | None, staging:
                 staging.copy("files/" + attachment.rel, attachment.source, str(doc.source))
 
 
-def _cards(plan: _Plan, made: dict[str, Made]) -> dict[tuple[str, str], str]:
+def _cards(plan: incremental.Plan, made: dict[str, Made]) -> dict[tuple[str, str], str]:
     """(script, document URL) → the hash of its card, which the document's job wrote."""
     cards = {}
     for job in plan.jobs:
@@ -309,7 +260,7 @@ def _reported(config: Config, output_dir: Path, report: Report, staging: Staging
 
 
 def _result(documents: list, staging: Staging, started: float, report: Report, clock: _Stages,
-            index: search.IndexStats, config: Config, plan: _Plan, cache: Cache) -> BuildResult:
+            index: search.IndexStats, config: Config, plan: incremental.Plan, cache: Cache) -> BuildResult:
     by_mode: dict[str, int] = {}
     for doc in documents:
         by_mode[doc.mode] = by_mode.get(doc.mode, 0) + 1
@@ -320,7 +271,7 @@ def _result(documents: list, staging: Staging, started: float, report: Report, c
 
 
 def _remember(state: State, inputs: _Inputs, documents_cache: dict, made: dict, shards: dict, staging: Staging,
-              result: BuildResult, report: Report, cache: Cache, plan: _Plan, untidy: list[str]) -> None:
+              result: BuildResult, report: Report, cache: Cache, plan: incremental.Plan, untidy: list[str]) -> None:
     """Save the state the next build starts from; a failure here is only a warning (W215)."""
     state.fingerprint, state.config, state.documents = inputs.fingerprint, inputs.config, documents_cache
     state.stats = inputs.stats
@@ -358,7 +309,7 @@ class _Indexing:
                 records = [(doc.url, record_keys[doc.url]) for doc in docs]
                 shard = script + name  # its name in the build state
                 self.keys[shard] = search.shard_key(f"{kind}|{name}", number == 0, records)
-                if _reusable(state.shards.get(shard), self.keys[shard], output_dir):
+                if incremental.reusable(state.shards.get(shard), self.keys[shard], output_dir):
                     continue
                 shutil.rmtree(self.bundle(script) / name, ignore_errors=True)  # Pagefind writes some names in place
                 files = [(url, cache.record(record, kind)) for url, record in records]
@@ -382,7 +333,7 @@ class _Indexing:
                 shard = script + name
                 if shard not in rebuilt:
                     done[shard] = self.state.shards[shard]
-                    _link(self.staging, self.output_dir, done[shard].files)
+                    incremental.link(self.staging, self.output_dir, done[shard].files)
                     continue
                 files = []
                 for path in sorted((self.bundle(script) / name).rglob("*")):
@@ -446,33 +397,11 @@ def _abandon(indexing: _Indexing | None, staging: Staging) -> None:
     staging.discard()
 
 
-def _reusable(previous: Made | None, key: str, output_dir: Path) -> bool:
-    """The last build made this job or shard from the same inputs, and its files are still
-    there as it wrote them (same inode, size, time)."""
-    if previous is None or previous.key != key:
-        return False
-    out = str(output_dir)
-    try:
-        for written in previous.files:
-            st = os.stat(f"{out}/{written.path}")
-            if (st.st_ino, st.st_size, st.st_mtime_ns) != (written.ino, written.size, written.mtime):
-                return False
-    except OSError:
-        return False
-    return True
-
-
 def _size(path: str) -> int:
     try:
         return os.stat(path).st_size
     except OSError:
         return -1
-
-
-def _link(staging: Staging, output_dir: Path, files: tuple[Written, ...]) -> None:
-    out = str(output_dir)
-    for written in files:
-        staging.link(written.path, f"{out}/{written.path}", written.source, written.ino)
 
 
 class _Inputs:
@@ -525,9 +454,9 @@ def _tree_hash(roots: list[Path], digests: dict[str, str], known: dict, stats: d
         digest.update(f"\0{root}\0".encode())
         if not root.is_dir():
             continue
-        for folder, dirs, names in os.walk(root):
+        for folder, dirs, entries in os.walk(root):
             dirs.sort()
-            for name in sorted(names):
+            for name in sorted(entries):
                 path = os.path.join(folder, name)
                 digest.update(path.encode("utf-8", "surrogateescape") + b"\0")
                 try:
@@ -700,9 +629,9 @@ def _static_files(config: Config, theme: Path, report: Report) -> list[tuple[str
     files: dict[str, Path] = {}
     allowed = (config.root.resolve(), theme.resolve())
     for base in (theme / "static", config.root / "static"):
-        for folder, dirs, names in os.walk(base):  # links to folders are not entered
+        for folder, dirs, entries in os.walk(base):  # links to folders are not entered
             dirs.sort()
-            for name in sorted(names):
+            for name in sorted(entries):
                 path = Path(folder) / name
                 try:
                     target = path.resolve(strict=True)
