@@ -156,5 +156,5 @@ def test_search_index_failure(site_root, monkeypatch):
     monkeypatch.setattr(pagefind_bin_extended, "get_executable", lambda: Path("/bin/false"))
     site = make_site(site_root, {"a.md": doc()})
     assert site.build_fails() == [
-        "site/config.yml:1:1: 错误[E010]: Pagefind 建立索引失败：Pagefind 程序没有运行起来，或者中途退出\n  提示：检查 Pagefind 是否已随 Gongkai 安装（pip install -e .）。"]
+        "site/config.yml:1:1: 错误[E010]: Pagefind 建立索引失败：Pagefind 程序没有运行起来，或者中途退出\n  提示：检查 Pagefind 是否已随 Gongkai 安装（pip install .）。"]
     assert not site.output.exists()
