@@ -249,7 +249,7 @@ def _reported(config: Config, output_dir: Path, report: Report, staging: Staging
                        _FAULT_HINTS.get(exc.errno, "检查输出目录所在磁盘的空间和权限。"))
         elif isinstance(exc, workers.RenderFailed):
             kind, _, name = exc.job.partition(":")
-            page = _JOB_KINDS.get(kind, kind + " {}").format(name)
+            page = _JOB_KINDS.get(kind, kind + "「{}」").format(name)
             report.add(exc.template, exc.line, 1, "E009", f"模板错误（生成{page}时）：{exc.message}",
                        "检查站点 templates/ 中覆盖的模板文件。")
         elif isinstance(exc, search.SearchIndexFailed):
@@ -597,7 +597,7 @@ def _source_name(source: str, report: Report) -> str:
 
 
 # How a render job (render.Job.id, "kind:name") is named in a template error.
-_JOB_KINDS = {"doc": "索引号为「{}」的文档", "page": "页面 {}", "list": "列表页 {}", "feed": "订阅 {}", "data": "开放数据 {}"}
+_JOB_KINDS = {"doc": "索引号为「{}」的文档", "page": "页面「{}」", "list": "列表页「{}」", "feed": "订阅「{}」", "data": "开放数据「{}」"}
 
 
 def _template_location(exc: jinja2.TemplateError) -> tuple[str, int]:

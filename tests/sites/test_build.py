@@ -97,7 +97,7 @@ def test_template_error_leaves_output_and_no_staging(site_root):
     (site.root / "templates").mkdir()
     (site.root / "templates" / "home.html").write_text("{{ no_such_variable }}", encoding="utf-8")
     problems = site.build_fails()
-    assert problems == ["site/templates/home.html:1:1: 错误[E009]: 模板错误（生成页面 index.html 时）：'no_such_variable' is undefined\n"
+    assert problems == ["site/templates/home.html:1:1: 错误[E009]: 模板错误（生成页面「index.html」时）：'no_such_variable' is undefined\n"
                         "  提示：检查站点 templates/ 中覆盖的模板文件。"]
     assert site.files() == before
     assert [p.name for p in site.root.iterdir() if p.name.startswith(".")] == [".gongkai-cache"]  # no staging left
@@ -176,7 +176,10 @@ categories:
     site = make_site(site_root, {"a.md": doc(category="栏目"), "b.md": doc(index_no="csj/2", category="栏目")},
                      config=config)
     problems = site.build_fails()
-    assert problems == ["公开目录 栏目/子栏目/第二层:1:1: 错误[E119]: 生成的文件 lm/page/2/index.html 与 公开目录 栏目 生成的文件重名\n"
+    # A page made from config.yml: pointed at the column's slug there, both pages named.
+    line, col = next((n, text.index('"2"') + 1) for n, text in enumerate(config.split("\n"), 1) if 'slug: "2"' in text)
+    assert problems == [f"site/config.yml:{line}:{col}: 错误[E119]: 「公开目录 栏目/子栏目/第二层」生成的文件 lm/page/2/index.html 与 "
+                        "「公开目录 栏目」生成的文件重名\n"
                         "  提示：两个来源不能生成同一个网址：修改其中一个的索引号或目录 slug。"]
 
 
