@@ -27,8 +27,8 @@ from .site import build_site
 
 # The themes that ship with Gongkai: inside the installed package, or beside the source in a
 # checkout (an editable install maps the package to generator/, the themes stay in themes/).
-THEMES = next((p for p in (Path(__file__).resolve().parent / "themes", Path(__file__).resolve().parent.parent / "themes")
-               if p.is_dir()), Path(__file__).resolve().parent / "themes")
+_HERE = Path(__file__).resolve().parent
+THEMES = _HERE / "themes" if (_HERE / "themes").is_dir() else _HERE.parent / "themes"
 
 
 @dataclass(frozen=True)

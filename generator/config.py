@@ -189,6 +189,8 @@ class Config:
     traditional: str | None = None  # the OpenCC conversion of the 繁體 mirror, or None: no mirror
     federation: tuple[Column, ...] = ()  # other columns the search/all/ page searches too
     search_pagefind: bool = True  # whether a Pagefind bundle is built beside postings/
+    identity: Identity | None = None  # 主办单位, 备案号 and the rest of the footer
+    hide_empty_columns: bool = False  # columns without documents get no page and no link (Site.shown_categories)
     # Where a value was written ("theme", "guide.form", "agency:<name>", "category:<key>"): line
     # and column, for messages about it that only a later stage can find (the theme is missing,
     # the form is not there, a slug makes a page another page also makes).
@@ -196,8 +198,6 @@ class Config:
 
     def where(self, key: str) -> tuple[int, int]:
         return self.positions.get(key, (1, 1))
-    identity: Identity | None = None  # 主办单位, 备案号 and the rest of the footer
-    hide_empty_columns: bool = False  # columns without documents get no page and no link (Site.shown_categories)
 
     @property
     def root(self) -> Path:
@@ -375,7 +375,8 @@ def _search(r: _Reader, node) -> bool:
     """search: {pagefind: …}; whether to build the Pagefind bundle."""
     if node is None:
         return True
-    return _flag(r, r.mapping(node, SEARCH_KEYS, "搜索选项（search）"), "pagefind", SEARCH_KEYS)
+    where = "搜索选项（search）"
+    return _flag(r, r.mapping(node, SEARCH_KEYS, where), "pagefind", SEARCH_KEYS, where)
 
 
 def _federation(r: _Reader, node, own_name: str | None) -> tuple[Column, ...]:
@@ -423,8 +424,8 @@ def _traditional(r: _Reader, site: dict) -> str | None:
     return None
 
 
-def _flag(r: _Reader, site: dict, key: str, keys: dict = SITE_KEYS) -> bool:
-    raw = r.text(site, key, keys, "站点配置")
+def _flag(r: _Reader, site: dict, key: str, keys: dict = SITE_KEYS, where: str = "站点配置") -> bool:
+    raw = r.text(site, key, keys, where)
     value = (raw or keys[key][1]).lower()
     if value not in TRUE + FALSE:
         r.error(site[key], "E005", f"{key} 的值「{raw}」无法识别", "写 true 或 false。")

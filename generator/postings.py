@@ -123,7 +123,8 @@ def document_terms(record) -> bytes:
 
 def format_() -> dict:
     """What search.js needs to read these files, written into index.json so that it is defined
-    here only: the digits of ids and weights, rows a table file holds."""
+    here only: the digits of ids and weights, rows a table file holds, the complement marker,
+    bucket hashes a page of h/ holds."""
     return {"digits": ALPHABET, "chunk": CHUNK, "complement": COMPLEMENT, "page": HASH_PAGE}
 
 

@@ -8,10 +8,12 @@ A 依申请公开 entry arrives here without its body (disclosure.body), so no s
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass
 
 from . import markup
+
 
 @dataclass(frozen=True)
 class SearchRecord:
@@ -75,16 +77,7 @@ CONVERTED = ("title", "doc_no", "agencies", "aliases", "category", "mode", "vali
 
 def converted(record: SearchRecord, texts) -> SearchRecord:
     """The record for the 繁體 mirror: `texts` converts a list of strings at once (traditional.Converter.texts)."""
-    parts: list[str] = []
-    shape = []
-    for name in CONVERTED:
-        value = getattr(record, name)
-        items = list(value) if isinstance(value, tuple) else [value]
-        shape.append((name, isinstance(value, tuple), len(items)))
-        parts += items
-    out = iter(texts(parts))
-    changes = {}
-    for name, is_tuple, count in shape:
-        items = [next(out) for _ in range(count)]
-        changes[name] = tuple(items) if is_tuple else items[0]
-    return SearchRecord(**{**record.__dict__, **changes})
+    values = {name: getattr(record, name) for name in CONVERTED}
+    out = iter(texts([v for value in values.values() for v in (value if isinstance(value, tuple) else (value,))]))
+    return dataclasses.replace(record, **{name: tuple(next(out) for _ in value) if isinstance(value, tuple) else next(out)
+                                          for name, value in values.items()})

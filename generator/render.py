@@ -317,15 +317,15 @@ class Renderer:
                 return to(target)
 
             values = {k: v.make(variant, link) if isinstance(v, PerVariant) else v for k, v in context.items()}
-            other_script = "" if variant.script else traditional.PREFIX
             html = template_.render(
                 site=self.site, config=config, page_url=url, url=link, category_url=category_url,
                 column_url=self.column_url, guide_column=self.guide,
                 normative=validity.is_normative, holds_rules=self.holds_rules, site_domain=self.domain,
                 canonical=config.base_url + variant.script + url, elder=variant.elder, variant=variant, feed=feed,
                 lang=traditional.lang(variant.script), site_root=to(""),
-                mode_switch=to(variant.script + ("" if variant.elder else ELDER) + url),
-                script_switch=to(other_script + (ELDER if variant.elder else "") + url) if config.traditional else None,
+                mode_switch=to(Variant(variant.script, not variant.elder).prefix + url),
+                script_switch=to(Variant("" if variant.script else traditional.PREFIX, variant.elder).prefix + url)
+                if config.traditional else None,
                 alternates=(("zh-Hans", config.base_url + url), (traditional.LANG, config.base_url + traditional.PREFIX + url))
                 if config.traditional else (), **values)
             if variant.script:
