@@ -98,3 +98,11 @@ def test_agency_aliases_word_for_word(site_root):
     assert problems(site_root, base + "  - {name: 河北省科学技术厅, slug: a, aliases: [省科技厅, {x: 1}]}\n") == [
         "site/config.yml:6:47: 错误[E005]: 发布机构「河北省科学技术厅」的「aliases」应当是一个或几个词\n"
         "  提示：aliases：读者搜索时用的简称，例如 [省科技厅]；省工信厅、省政府这样的常见简称会自动生成。"]
+
+
+def test_search_options_are_checked(site_root):
+    assert problems(site_root, CONFIG + "search:\n  pagefind: 也许\n  shards: 3\n") == [
+        "site/config.yml:15:13: 错误[E005]: pagefind 的值「也许」无法识别\n  提示：写 true 或 false。",
+        "site/config.yml:16:3: 错误[E003]: 搜索选项（search）中有未知的键「shards」\n  提示：可用的键：pagefind。"]
+    assert problems(site_root, CONFIG + "search: false\n") == [
+        "site/config.yml:14:9: 错误[E005]: 搜索选项（search）应当是「键: 值」的形式\n  提示：参照 README 中 config.yml 的示例。"]
