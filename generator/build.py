@@ -16,7 +16,8 @@ from pathlib import Path
 
 import jinja2
 
-from . import checks, disclosure, incremental, lint, markup, names, new, postings, search, traditional, workers
+from . import (checks, disclosure, frozen, incremental, lint, markup, names, new, postings, routes, search, traditional,
+               workers)
 from .cache import FOLDER as cache_folder, Cache, Made, Seen, State, Written, generator_hash
 from .config import Config, load_config
 from .content import downloadable, load_documents, private_files
@@ -191,15 +192,21 @@ def _configure(config_path: Path, output_dir: Path, report: Report) -> tuple[Con
 
 def _plan(site, config: Config, theme: Path, inputs: _Inputs, state: State, cache: Cache,
           output_dir: Path) -> tuple[incremental.Plan, dict, list]:
-    """The render jobs and which of them to render (incremental.py); the Pagefind shards
-    ({} without Pagefind) and the search indexes to build (traditional.indexes)."""
+    """The render jobs (routes.py) and which of them to render (incremental.py); the Pagefind
+    shards ({} without Pagefind) and the search indexes to build (traditional.indexes).
+
+    A job's key is the digest of its context, with what every page is rendered with (the
+    templates and config.yml; the toolchain keys the whole cache)."""
     env = environment([config.root / "templates", theme / "templates"])
     shards = search.plan_shards(site.documents, config.search_shard_size) if config.search_pagefind else {}
-    jobs = Renderer(site, env, tuple(shards)).jobs()
-    keys = [hashlib.sha256(f"{inputs.rendering}|{job.id}|{job.inputs!r}".encode()).hexdigest() for job in jobs]
+    jobs = routes.jobs(site, tuple(shards))
+    digests = frozen.Digests()
+    keys = [hashlib.sha256(f"{inputs.rendering}|{job.id}|{job.kind}|{digests.of(job.context)}".encode()).hexdigest()
+            for job in jobs]
     scripts = traditional.indexes(config.traditional)
     kinds = [kind for _script, record, terms in scripts for kind in ((record, terms) if shards else (terms,))]
-    return incremental.plan(jobs, keys, state.jobs, output_dir, cache.stored_records(), kinds), shards, scripts
+    make = Renderer(config, env).make
+    return incremental.plan(jobs, keys, state.jobs, output_dir, cache.stored_records(), kinds, make), shards, scripts
 
 
 def _copy_files(config: Config, site, statics: list, form: Path | None, staging: Staging) -> None:
@@ -417,30 +424,15 @@ class _Inputs:
         self.config = hashlib.sha256(config_bytes).hexdigest()
         look = _tree_hash([theme, config.root / "templates", config.root / "static"], {}, known, self.stats)
         date = build_date(config).isoformat()
-        # The build date shows on the rules pages (their jobs name it) and decides validity
-        # (in each document's fingerprint): only a template that shows it elsewhere makes every
-        # page depend on it, else every page would be rendered again each midnight.
-        shown = date if _shows_date(theme, config.root / "templates") else ""
-        # (Another OpenCC, Markdown or Jinja2 renders differently too: the cache is keyed on the
-        # versions of every library, generator/toolchain.py, and starts afresh when one changes.)
-        self.rendering = hashlib.sha256(f"{self.config}|{look}|{shown}".encode()).hexdigest()
+        # (What a page shows of the build date is in its context: the rules pages name it, and it
+        # decides each document's validity. Another OpenCC, Markdown or Jinja2 renders differently
+        # too: the cache is keyed on the versions of every library, generator/toolchain.py.)
+        self.rendering = hashlib.sha256(f"{self.config}|{look}".encode()).hexdigest()
         self.digests: dict[str, str] = {}  # content file → sha256, so documents are not read twice
         content = _tree_hash([content_dir], self.digests, known, self.stats)
         # The date always: a document can expire overnight, and the rules pages show the date.
         self.fingerprint = hashlib.sha256(
             f"{self.rendering}|{content}|{content_dir.resolve()}|{date}".encode()).hexdigest()
-
-
-DATED_TEMPLATES = {"rules.html"}  # templates whose jobs name the build date in their inputs (render.py)
-
-
-def _shows_date(theme: Path, site_templates: Path) -> bool:
-    """Whether a template other than those shows the build date."""
-    for folder in (theme / "templates", site_templates):
-        for path in folder.rglob("*.html") if folder.is_dir() else ():
-            if path.name not in DATED_TEMPLATES and "build_date" in path.read_text(encoding="utf-8", errors="replace"):
-                return True
-    return False
 
 
 SETTLED_NS = 2_000_000_000  # a file changed this recently may change again within the same clock tick

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from . import stored, toolchain
 
-FORMAT = 5  # bump when State changes shape
+FORMAT = 6  # bump when State changes shape
 _MAGIC = b"gongkai-build-cache\n"
 
 

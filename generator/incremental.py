@@ -2,8 +2,8 @@
 and bringing every job's pages into the new site. build.py asks for "these jobs, rendered";
 this module decides what that costs.
 
-A job is reused when its key (the hash of its inputs, render.Job.inputs, and of what every page
-is rendered with) is the one the last build recorded, and every file it wrote is still in
+A job is reused when its key (the digest of its context, routes.py, and of what every page is
+rendered with) is the one the last build recorded, and every file it wrote is still in
 output/ as it was written (same inode, size and time: a file edited by hand is not trusted).
 A document job also needs its search record and terms in the build cache.
 """
@@ -25,10 +25,11 @@ from .output import Staging
 @dataclass(frozen=True)
 class Plan:
     """The render jobs, their keys, and which of them the last build already made."""
-    jobs: list  # render.Job
+    jobs: list  # routes.Job
     keys: list[str]
     todo: list[int]  # indexes of the jobs to render
     reuse: dict  # index → the Made of a job whose pages are reused
+    make: Callable  # job → its pages (render.Renderer.make)
 
     @property
     def record_keys(self) -> dict[str, str]:
@@ -37,7 +38,7 @@ class Plan:
 
 
 def plan(jobs: list, keys: list[str], last: dict[str, Made], output_dir: Path, stored: set[str],
-         kinds: list[str]) -> Plan:
+         kinds: list[str], make: Callable) -> Plan:
     """`last`: job id → what the last build made; `stored`: the search records in the cache
     ("<key>.<kind>"); `kinds`: the kinds each document job must find there."""
     todo, reuse = [], {}
@@ -48,7 +49,7 @@ def plan(jobs: list, keys: list[str], last: dict[str, Made], output_dir: Path, s
             reuse[i] = previous
         else:
             todo.append(i)
-    return Plan(jobs, keys, todo, reuse)
+    return Plan(jobs, keys, todo, reuse, make)
 
 
 def reusable(previous: Made | None, key: str, output_dir: Path) -> bool:
@@ -73,7 +74,7 @@ def render(plan: Plan, staging: Staging, record_path: Callable, where: Callable,
     bar = tqdm(total=len(plan.todo), desc="生成页面", unit="组", delay=1, leave=False,
                disable=not (progress and sys.stderr.isatty()))
     finished = {}
-    for done in workers.run(plan.jobs, plan.keys, plan.todo, staging.root, record_path, where, processes):
+    for done in workers.run(plan.jobs, plan.keys, plan.todo, plan.make, staging.root, record_path, where, processes):
         finished[done.index] = done
         bar.update()
     bar.close()

@@ -6,6 +6,7 @@ import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import frozen
 from .config import Agency, Category, Config
 
 
@@ -41,11 +42,13 @@ class Document:
     interprets: str | None = None
     superseded_by: str | None = None
     annual: object = None  # annual.AnnualData for a 政府信息公开年报
-    body: object = ""  # Markdown source; the gate empties it where it may not be published; None:
-    # not kept by the build cache, and then readable only through the gate (disclosure.ReleasedBody)
+    # Markdown source; the gate empties it where it may not be published; None: not kept by the
+    # build cache, and then readable only through the gate (disclosure.ReleasedBody). A page's key
+    # (frozen.py) takes the source file's digest for it, which is there either way.
+    body: object = field(default="", metadata=frozen.LEAVE_OUT)
     body_line: int = 1
     lines: dict = field(default_factory=dict, compare=False, hash=False)  # field key → line, for messages
-    digest: str = field(default="", compare=False)  # sha256 of the source file: what the build cache keys on
+    digest: str = field(default="", compare=False, metadata=frozen.PUT_IN)  # sha256 of the source file
 
     @property
     def url(self) -> str:

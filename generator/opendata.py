@@ -11,10 +11,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 from urllib.parse import quote
 
+from . import frozen
 from .model import Document
 
 JSON, CSV = "catalogue.json", "catalogue.csv"
@@ -27,7 +28,8 @@ class Column:
     zh: str  # the CSV heading
     kind: str  # how it is written: 文本, 日期, 列表, 网址
     doc: str
-    value: Callable  # (document, base_url) → str, list or None
+    # (document, base_url) → str, list or None: code, which the cache keys on as code (toolchain.py)
+    value: Callable = field(metadata=frozen.LEAVE_OUT)
 
 
 def _url(base_url: str, path: str) -> str:

@@ -1,9 +1,9 @@
-"""Site → HTML pages. Pure: templates in, (output path, bytes) out; no file is written here."""
+"""Render jobs → pages. Pure: a job's context (routes.py) and the templates in, (output path,
+bytes) out; no file is written here, and the site model is not in reach: what a page shows comes
+from its context, which its cache key covers."""
 from __future__ import annotations
 
-import hashlib
-import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
 from urllib.parse import quote, urlsplit
@@ -11,21 +11,10 @@ from urllib.parse import quote, urlsplit
 import jinja2
 import segno
 
-from . import annual, disclosure, feeds, markup, names, opendata, postings, records, schema, sitemap, traditional, validity
-from .config import Category
-from .model import Document, Site
-
-
-@dataclass(frozen=True)
-class Job:
-    """A unit of rendering: `make` yields its pages; `inputs` is what they are made of besides
-    templates and config (which every key includes), so equal inputs give equal pages."""
-
-    id: str  # stable from build to build: what the job makes
-    inputs: tuple
-    make: Callable[[], Iterator[Page]]
-    record: str | None = None  # the document URL whose search record it yields (document jobs)
-    listed: tuple = ()  # (site path, date of its newest document) of the pages it makes for sitemap.xml
+from . import annual, disclosure, feeds, markup, names, opendata, postings, records, sitemap, traditional, validity
+from .config import Config
+from .routes import (CatalogueContext, DocumentContext, FeedContext, Job, PageContext, SitemapContext, category_url,
+                     column_url, guide_column, paged_url)
 
 
 @dataclass(frozen=True)
@@ -133,174 +122,41 @@ def qr_svg(address: str) -> str:
     return svg.replace("<svg ", '<svg role="img" focusable="false" ', 1)
 
 
-def category_url(category: Category) -> str:
-    return "/".join(category.slugs) + "/"
-
-
-def paged_url(base: str, number: int) -> str:
-    return base if number == 1 else f"{base}page/{number}/"
-
-
-GUIDE_COLUMN = "政府信息公开指南"  # the 公开目录 column of the 指南 documents (its name in the 国办 catalogue)
-
-
-def window(number: int, count: int, size: int = 5) -> list[int | None]:
-    """The page numbers a paged list links: at most `size` around page `number` of `count`,
-    with None where numbers are left out before or after them (shown as 「…」)."""
-    start = max(1, min(number - size // 2, count - size + 1))
-    end = min(count, start + size - 1)
-    return [None] * (start > 1) + list(range(start, end + 1)) + [None] * (end < count)
-
-
 class Renderer:
-    def __init__(self, site: Site, env: jinja2.Environment, shards: tuple[str, ...] = ()):
-        self.site, self.env = site, env
-        conversion = site.config.traditional
+    """Makes a job's pages from its context, config.yml and the templates alone."""
+
+    def __init__(self, config: Config, env: jinja2.Environment):
+        self.config, self.env = config, env
         self.variants = [Variant("", False), Variant("", True)]
-        if conversion:
+        if config.traditional:
             self.variants += [Variant(traditional.PREFIX, False), Variant(traditional.PREFIX, True)]
-        self.converter = traditional.Converter(conversion) if conversion else None
-        self.shards = shards  # the search index's parts, which the search page loads
-        self.pagefind = site.config.search_pagefind  # whether documents get a Pagefind page too
-        self.base_path = urlsplit(site.config.base_url).path
-        self.domain = urlsplit(site.config.base_url).hostname
-        self.categories = {c.key: c for c in site.config.all_categories()}
-        self._fingerprints: dict[str, str] = {}
-        self.aliases = names.aliases(site.config.agencies)  # agency → the short names readers search by
-        self.guide = next((c for c in site.shown_categories if c.name == GUIDE_COLUMN), None)
+        self.converter = traditional.Converter(config.traditional) if config.traditional else None
+        self.pagefind = config.search_pagefind  # whether documents get a Pagefind page too
+        self.base_path = urlsplit(config.base_url).path
+        self.domain = urlsplit(config.base_url).hostname
+        self.aliases = names.aliases(config.agencies)  # agency → the short names readers search by
+        self.makers = {"page": self.page, "document": self.document, "feed": self.feed,
+                       "catalogue": self.catalogue, "sitemap": self.sitemap}
 
-    def jobs(self) -> list[Job]:
-        """The site as units of work, each with the inputs its pages are made from, so that a
-        unit whose inputs did not change since the last build is not rendered again.
+    def make(self, job: Job) -> Iterator[Page]:
+        return self.makers[job.kind](job.context)
 
-        A page reads other documents through `site` (counts, 解读 and 替代 links, 年报 tables):
-        those inputs are named here, and pages that read the whole site depend on all of it."""
-        site, fp = self.site, self.fingerprint
-        everything = ("site", self.site_fingerprint())
-        self.newest = site.documents[0].date if site.documents else site.build_date
-        jobs = [Job("page:index.html", everything, lambda: self.page(
-            "index.html", "home.html", "首页", latest=site.documents[: site.config.latest_count], feed=feeds.NAME,
-            shortcuts=self.shortcuts()),
-            listed=(("", self.newest),))]
-        jobs.append(self.feed("", "全部文件", site.documents))
-        for category in site.all_shown_categories():  # with hide_empty_columns, only columns with documents
-            # A column page shows how many documents each child holds and, at the top level,
-            # how many rules are in force or ended.
-            counts = (tuple(len(site.by_category.get(c.key, ())) for c in category.children),
-                      len(site.current_rules), len(site.ended))
-            jobs += self.listing(category_url(category), "category.html", f"公开目录 {category.key}",
-                                 site.by_category.get(category.key, ()), counts, category=category,
-                                 crumbs=self.category_crumbs(category), feed=category_url(category) + feeds.NAME)
-            jobs.append(self.feed(category_url(category), category.key, site.by_category.get(category.key, ())))
-        jobs.append(Job("page:agency/index.html", everything,
-                        lambda: self.page("agency/index.html", "agencies.html", "发布机构索引"),
-                        listed=(("agency/", self.newest),)))
-        for agency in site.config.agencies:
-            jobs += self.listing(f"agency/{agency.slug}/", "listing.html", f"发布机构 {agency.name}",
-                                 site.by_agency.get(agency.slug, ()), (), heading=agency.name,
-                                 crumbs=[("按发布机构", "agency/")], feed=f"agency/{agency.slug}/{feeds.NAME}")
-            jobs.append(self.feed(f"agency/{agency.slug}/", agency.name, site.by_agency.get(agency.slug, ())))
-        jobs.append(Job("page:year/index.html", everything,
-                        lambda: self.page("year/index.html", "years.html", "年份索引"),
-                        listed=(("year/", self.newest),)))
-        for year, docs in site.by_year.items():
-            jobs += self.listing(f"year/{year}/", "listing.html", f"年份 {year}", docs, (),
-                                 heading=f"{year}年", crumbs=[("按年份", "year/")])
-        for doc in site.documents:
-            related = [site.by_index.get(doc.interprets), site.by_index.get(doc.superseded_by),
-                       *site.interpretations.get(doc.index_no, ()), *site.replaces.get(doc.index_no, ())]
-            inputs = everything if doc.annual is not None else (fp(doc), tuple(fp(d) for d in related))
-            jobs.append(Job("doc:" + doc.index_no, inputs, lambda doc=doc: self.document(doc), record=doc.url,
-                            listed=((doc.url, doc.date),)))
-        dated = everything + (site.build_date.isoformat(),)  # rules.html shows it (build.DATED_TEMPLATES)
-        jobs += [
-            Job("page:rules/current/", dated, lambda: self.page(
-                "rules/current/index.html", "rules.html", "现行有效规范性文件目录",
-                heading="现行有效规范性文件目录", docs=site.current_rules, ended_list=False),
-                listed=(("rules/current/", self.newest),)),
-            Job("page:rules/ended/", dated, lambda: self.page(
-                "rules/ended/index.html", "rules.html", "废止和失效文件",
-                heading="废止和失效文件", docs=site.ended, ended_list=True), listed=(("rules/ended/", self.newest),)),
-            Job("page:search/", everything + (self.shards,), lambda: self.page(
-                "search/index.html", "search.html", "搜索", facets=self.facets(), shards=self.shards, federation=()),
-                listed=(("search/", self.newest),)),
-            *([Job("page:search/all/", everything + (self.shards, site.config.federation), lambda: self.page(
-                "search/all/index.html", "search.html", "联合搜索", facets=self.facets(), shards=self.shards,
-                federation=site.config.federation), listed=(("search/all/", self.newest),))]
-              if site.config.federation else []),
-            Job("page:accessibility/", everything, lambda: self.page(
-                "accessibility/index.html", "accessibility.html", "无障碍声明"), listed=(("accessibility/", self.newest),)),
-            Job("page:sitemap/", everything, lambda: self.page(
-                "sitemap/index.html", "sitemap.html", "网站地图"), listed=(("sitemap/", self.newest),)),
-        ]
-        jobs += [
-            Job("data:catalogue", everything, lambda: iter([
-                Page(opendata.JSON, opendata.catalogue_json(site.config.name, site.config.base_url, site.documents),
-                     "开放数据"),
-                Page(opendata.CSV, opendata.catalogue_csv(site.config.base_url, site.documents), "开放数据")])),
-            Job("page:" + opendata.PAGE, everything, lambda: self.page(
-                opendata.PAGE + "index.html", "data.html", "开放数据", columns=opendata.COLUMNS,
-                files=(opendata.JSON, opendata.CSV), separator=opendata.SEPARATOR),
-                listed=((opendata.PAGE, self.newest),)),
-        ]
-        if site.config.guide:
-            jobs.append(Job("page:guide/", everything, lambda: self.page(
-                "guide/index.html", "guide.html", "政府信息公开指南", guide=site.config.guide),
-                listed=(("guide/", self.newest),)))
-        jobs.append(Job("page:404.html", everything, lambda: self.page("404.html", "404.html", "404", absolute=True)))
-        if site.config.hide_empty_columns:
-            # Which columns exist then depends on the documents, and every page's navigation links
-            # them: every unit depends on the shown tree (else config.yml, in every key, decides it).
-            shown = repr([c.key for c in site.all_shown_categories()])
-            shown = ("columns", hashlib.sha256(shown.encode()).hexdigest())
-            jobs = [replace(job, inputs=job.inputs + (shown,)) for job in jobs]
-        listed = tuple(entry for job in jobs for entry in job.listed)
-        if self.converter:  # the 繁體 mirror's pages too: readers are sent there as well
-            listed += tuple((traditional.PREFIX + url, date) for url, date in listed)
-        jobs.append(Job("page:sitemap.xml", (hashlib.sha256(repr(listed).encode()).hexdigest(),),
-                        lambda: (Page(path, data, "sitemap") for path, data in
-                                 sitemap.files(site.config.base_url, list(listed)))))
-        return jobs
-
-    def fingerprint(self, doc: Document | None) -> str:
-        """What a document's pages are made of besides templates and config: its file, the
-        attachments it lists (their sizes are shown), and its state on the build date. A
-        short hash, computed once: list pages and related documents ask for it again and again."""
-        if doc is None:
-            return ""
-        found = self._fingerprints.get(doc.index_no)
-        if found is None:
-            state = (doc.digest, doc.validity, str(doc.ended), doc.interprets, doc.superseded_by,
-                     tuple((a.rel, a.size) for a in doc.attachments))
-            found = self._fingerprints[doc.index_no] = hashlib.sha256(repr(state).encode()).hexdigest()[:24]
-        return found
-
-    def site_fingerprint(self) -> str:
-        digest = hashlib.sha256()
-        for doc in self.site.documents:
-            digest.update(self.fingerprint(doc).encode())
-        return digest.hexdigest()
-
-    def holds_rules(self, category: Category) -> bool:
-        """Whether the current-rules catalogue belongs under this column: it holds 规章 or 行政规范性文件."""
-        return any(c.name in validity.NORMATIVE for c in category.walk())
-
-    def facets(self) -> dict:
-        """Filter values that occur among published documents, in a fixed order."""
-        docs = self.site.documents
-        present = lambda values, attr: [v for v in values if any(getattr(d, attr) == v for d in docs)]  # noqa: E731
-        return {"modes": present(disclosure.PUBLISHED_MODES, "mode"),
-                "validities": present(schema.VALIDITIES, "validity"),
-                "subjects": sorted({d.subject for d in docs if d.subject})}
-
-    def page(self, path: str, template: str, source: str, absolute: bool = False, feed: str | None = None,
-             **context) -> Iterator[Page]:
+    def page(self, context: PageContext, **rendered) -> Iterator[Page]:
         """The page, then its 长者模式 twin under elder/ (a URL of its own, so that the mode
         holds from page to page with JavaScript off), then, with `traditional`, both again in
-        繁體 under zh-hant/. Links on a copy stay among its kind; assets are shared."""
+        繁體 under zh-hant/. Links on a copy stay among its kind; assets are shared.
+
+        `rendered`: values made here from the context (a document's body, its QR codes)."""
+        path, absolute, config = context.path, context.absolute, self.config
         url = path.removesuffix("index.html")
-        template_ = self.env.get_template(template)
-        config = self.site.config
+        template_ = self.env.get_template(context.template)
+        values = dict(context.values.items(), **rendered)
+        columns = context.columns
+        shared = dict(
+            config=config, columns=columns, all_columns=tuple(c for top in columns for c in top.walk()),
+            page_url=url, category_url=category_url, paged_url=paged_url,
+            column_url=lambda category: column_url(config, category), guide_column=guide_column(columns),
+            normative=validity.is_normative, holds_rules=holds_rules, site_domain=self.domain, feed=context.feed)
         for variant in self.variants:
             here = variant.prefix + url
 
@@ -316,83 +172,56 @@ class Renderer:
                     target = variant.script + target
                 return to(target)
 
-            values = {k: v.make(variant, link) if isinstance(v, PerVariant) else v for k, v in context.items()}
+            own = {k: v.make(variant, link) if isinstance(v, PerVariant) else v for k, v in values.items()}
             html = template_.render(
-                site=self.site, config=config, page_url=url, url=link, category_url=category_url,
-                column_url=self.column_url, guide_column=self.guide,
-                normative=validity.is_normative, holds_rules=self.holds_rules, site_domain=self.domain,
-                canonical=config.base_url + variant.script + url, elder=variant.elder, variant=variant, feed=feed,
-                lang=traditional.lang(variant.script), site_root=to(""),
+                **shared, url=link, canonical=config.base_url + variant.script + url, elder=variant.elder,
+                variant=variant, lang=traditional.lang(variant.script), site_root=to(""),
                 mode_switch=to(Variant(variant.script, not variant.elder).prefix + url),
                 script_switch=to(Variant("" if variant.script else traditional.PREFIX, variant.elder).prefix + url)
                 if config.traditional else None,
                 alternates=(("zh-Hans", config.base_url + url), (traditional.LANG, config.base_url + traditional.PREFIX + url))
-                if config.traditional else (), **values)
+                if config.traditional else (), **own)
             if variant.script:
                 html = self.converter.html(html)
-            yield Page(variant.prefix + path, html.encode("utf-8"), source)
+            yield Page(variant.prefix + path, html.encode("utf-8"), context.source)
 
-    def feed(self, page: str, title: str, docs) -> Job:
-        """The Atom feed of a list page (generator/feeds.py), in the page's folder; with
-        `traditional`, the 繁體 mirror's too, whose entries lead into the mirror."""
-        latest = tuple(docs[:feeds.LATEST])
-        path = page + feeds.NAME
-        config = self.site.config
+    def feed(self, context: FeedContext) -> Iterator[Page]:
+        """The Atom feed of a list page (generator/feeds.py); with `traditional`, the 繁體
+        mirror's too, whose entries lead into the mirror."""
+        config, path = self.config, context.path
+        atom = feeds.atom(config.base_url, config.name, path, context.page, context.title, context.latest,
+                          context.updated)
+        yield Page(path, atom.encode("utf-8"), f"订阅 {context.title}")
+        if self.converter:
+            atom = feeds.atom(config.base_url + traditional.PREFIX, config.name, path, context.page, context.title,
+                              context.latest, context.updated, lang=traditional.LANG)
+            yield Page(traditional.PREFIX + path, self.converter.text(atom).encode("utf-8"), f"订阅 {context.title}")
 
-        def make() -> Iterator[Page]:
-            atom = feeds.atom(config.base_url, config.name, path, page, title, latest, self.newest)
-            yield Page(path, atom.encode("utf-8"), f"订阅 {title}")
-            if self.converter:
-                atom = feeds.atom(config.base_url + traditional.PREFIX, config.name, path, page, title, latest,
-                                  self.newest, lang=traditional.LANG)
-                yield Page(traditional.PREFIX + path, self.converter.text(atom).encode("utf-8"), f"订阅 {title}")
-        return Job(f"feed:{path}", (tuple(self.fingerprint(d) for d in latest), self.newest.isoformat()), make)
+    def catalogue(self, context: CatalogueContext) -> Iterator[Page]:
+        config = self.config
+        yield Page(opendata.JSON, opendata.catalogue_json(config.name, config.base_url, context.documents), "开放数据")
+        yield Page(opendata.CSV, opendata.catalogue_csv(config.base_url, context.documents), "开放数据")
 
-    def listing(self, base: str, template: str, source: str, docs, counts: tuple, **context) -> list[Job]:
-        """One job per page of a paged list; a page depends on the documents it shows (and the
-        documents that replace them, named in their validity line) and on the list's length."""
-        size = self.site.config.page_size
-        count = max(1, math.ceil(len(docs) / size))
-        jobs = []
-        for number in range(1, count + 1):
-            shown = docs[(number - 1) * size: number * size]
-            pagination = {"number": number, "count": count, "base": base, "total": len(docs),
-                          "window": window(number, count), "url": lambda n, base=base: paged_url(base, n)}
-            inputs = (len(docs), counts, tuple(self.fingerprint(d) for d in shown),
-                      tuple(self.fingerprint(self.site.by_index.get(d.superseded_by)) for d in shown))
-            jobs.append(Job(f"list:{paged_url(base, number)}", inputs, lambda number=number, shown=shown, pagination=pagination: self.page(
-                paged_url(base, number) + "index.html", template, source, docs=shown, pagination=pagination, **context),
-                listed=((paged_url(base, number), shown[0].date if shown else self.newest),)))
-        return jobs
+    def sitemap(self, context: SitemapContext) -> Iterator[Page]:
+        for path, data in sitemap.files(self.config.base_url, list(context.listed)):
+            yield Page(path, data, "sitemap")
 
-    def category_crumbs(self, category: Category) -> list[tuple[str, str]]:
-        return [(name, category_url(self.categories["/".join(category.path[: i + 1])]))
-                for i, name in enumerate(category.path[:-1])]
-
-    def document(self, doc: Document) -> Iterator[Page]:
+    def document(self, context: DocumentContext) -> Iterator[Page]:
         """The document's pages, then its search records and terms (indexed, never published):
         one for the site and, with `traditional`, one for the 繁體 mirror's own index."""
-        site = self.site
-        crumbs = self.category_crumbs(doc.category) + [(doc.category.name, category_url(doc.category))]
+        doc = context.doc
         source = disclosure.body(doc)
         body = markup.to_html(source) if source.strip() else ""
         text = body  # for the search records: the annual tables are not searched
         if doc.annual is not None:
-            body = yield from self.annual_report(doc, body)
-        base = site.config.base_url
+            body = yield from self.annual_report(doc, context.table2, body)
+        base = self.config.base_url
         qr = {script: qr_svg(base + script + doc.url) for script in {v.script for v in self.variants}}
-        yield from self.page(doc.url + "index.html", "document.html", str(doc.source), doc=doc, crumbs=crumbs,
-                             body=body, qr=PerVariant(lambda variant, _link: qr[variant.script]),
-                             catalogue_entry=disclosure.is_catalogue_entry(doc),
-                             interprets=site.by_index.get(doc.interprets) if doc.interprets else None,
-                             superseded_by=site.by_index.get(doc.superseded_by) if doc.superseded_by else None,
-                             interpretations=site.interpretations.get(doc.index_no, ()),
-                             replaces=site.replaces.get(doc.index_no, ()),
-                             apply_url=self.apply_url())
+        yield from self.page(context.page, body=body, qr=PerVariant(lambda variant, _link: qr[variant.script]))
         # What search holds of it: a record per index (the site's, and the 繁體 mirror's), its
         # card published under postings/d/, and its Pagefind page and terms kept in the build cache.
         record = records.of(doc, text, self.aliases)
-        for script, record_kind, terms_kind in traditional.indexes(site.config.traditional):
+        for script, record_kind, terms_kind in traditional.indexes(self.config.traditional):
             if script:
                 record = records.converted(record, self.converter.texts)
             card = record.card()
@@ -402,12 +231,12 @@ class Renderer:
                 yield Page(script + doc.url + "index.html", page.encode("utf-8"), str(doc.source), private=record_kind)
             yield Page(script + doc.url + "terms", postings.document_terms(record), str(doc.source), private=terms_kind)
 
-    def annual_report(self, doc: Document, body: str):
+    def annual_report(self, doc, t2: annual.Table2, body: str):
         """Yield the report's tables as CSV files; return the body (per copy of the page: the
         CSV links differ) with each table placed after its section heading (二、三、四), or at
         the end where the editor wrote no such heading."""
         data = doc.annual
-        t2, t3, t4 = annual.table2(self.site, doc), annual.table3(data), annual.table4(data)
+        t3, t4 = annual.table3(data), annual.table4(data)
         macros = self.env.get_template("partials/annual_tables.html").module
         tables = (("主动公开政府信息情况", "table-2.csv", lambda csv: macros.table2(t2, data, csv), annual.csv2(t2, data)),
                   ("收到和处理政府信息公开申请", "table-3.csv", lambda csv: macros.table3(t3, annual.APPLICANTS, csv),
@@ -423,43 +252,7 @@ class Renderer:
             return html
         return PerVariant(placed)
 
-    def column_url(self, category: Category) -> str:
-        """Where a link to a column leads: with a guide in config.yml, the 指南 column's links go
-        to guide/, the one 指南 page (which lists the column's documents); else the column's page."""
-        return "guide/" if self.site.config.guide and category.name == GUIDE_COLUMN else category_url(category)
 
-    def shortcuts(self) -> list[tuple[str, str, int]]:
-        """The home page's entries to what readers look for most, found from the documents rather
-        than from column names: the column most 解读 are in, the current-rules catalogue, the 指南,
-        and the column the 年报 are in. (label, site path, how many documents) each."""
-        site = self.site
-
-        def column_of(docs) -> Category | None:
-            counts: dict[str, int] = {}
-            for doc in docs:
-                counts[doc.category.key] = counts.get(doc.category.key, 0) + 1
-            return self.categories[min(counts, key=lambda k: (-counts[k], k))] if counts else None
-        found = []
-        interpretations = column_of(d for d in site.documents if d.interprets)
-        if interpretations:
-            found.append(("政策解读", category_url(interpretations), len(site.by_category[interpretations.key])))
-        if any(validity.is_normative(d) for d in site.documents):
-            found.append(("现行有效规范性文件", "rules/current/", len(site.current_rules)))
-        if site.config.guide:
-            found.append((GUIDE_COLUMN, "guide/", 0))
-        elif self.guide:
-            found.append((GUIDE_COLUMN, category_url(self.guide), len(site.by_category.get(self.guide.key, ()))))
-        reports = column_of(d for d in site.documents if d.annual is not None)
-        if reports:
-            found.append(("政府信息公开年报", category_url(reports), len(site.by_category[reports.key])))
-        return found
-
-    def apply_url(self) -> str | None:
-        """Where 依申请公开 entries send readers: config's apply_url, else the guide's how-to-apply
-        section, else the 指南 column if any."""
-        configured = self.site.config.apply_url
-        if configured:
-            return configured if configured.startswith(("http://", "https://")) else configured.lstrip("/")
-        if self.site.config.guide:
-            return "guide/#apply"
-        return category_url(self.guide) if self.guide else None
+def holds_rules(category) -> bool:
+    """Whether the current-rules catalogue belongs under this column: it holds 规章 or 行政规范性文件."""
+    return any(c.name in validity.NORMATIVE for c in category.walk())

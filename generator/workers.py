@@ -15,7 +15,7 @@ import jinja2
 
 from .cache import Written
 from .output import inside, make_folder, replace
-from .render import Job
+from .routes import Job
 from .schema import INVISIBLE
 
 _WORK: dict = {}  # what the forked workers read: jobs, keys, where to write
@@ -46,10 +46,10 @@ class RenderFailed(Exception):
         self.template, self.line, self.message, self.job = template, line, message, job
 
 
-def run(jobs: list[Job], keys: list[str], todo: list[int], root: Path, record_path: Callable[[str, str], Path],
-        where: Callable[[jinja2.TemplateError], tuple[str, int]], processes: int) -> Iterator[Done]:
+def run(jobs: list[Job], keys: list[str], todo: list[int], make: Callable[[Job], Iterator], root: Path,
+        record_path: Callable[[str, str], Path], where: Callable[[jinja2.TemplateError], tuple[str, int]], processes: int) -> Iterator[Done]:
     """Render jobs[i] for i in todo; yields as they finish (in any order)."""
-    _WORK.update(jobs=jobs, keys=keys, root=root, record_path=record_path, where=where)
+    _WORK.update(jobs=jobs, keys=keys, make=make, root=root, record_path=record_path, where=where)
     _FOLDERS.clear()  # a cache folder may have been removed since the last build
     try:
         if processes <= 1 or len(todo) < MIN_PARALLEL:
@@ -67,7 +67,7 @@ def _render(index: int) -> Done:
     files = []
     page = None
     try:
-        for page in job.make():
+        for page in _WORK["make"](job):
             if page.private:
                 _write_new(_WORK["record_path"](_WORK["keys"][index], page.private), page.content)
                 continue

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
@@ -107,13 +108,23 @@ def test_no_page_links_a_hidden_column(hidden):
 
 
 def test_warm_builds_equal_cold_ones_as_columns_appear(hidden, tmp_path):
-    """Every page links the shown columns: a column's first document renders every page again,
-    a document in a column already shown does not."""
+    """Every page links the shown columns: a column's first document renders every page again
+    (feeds and data files link no column), a document in a column already shown does not."""
     hidden.write("d.md", doc("计划", "csj/2024-0000004", "法定主动公开内容/规划计划"))
-    assert same_as_cold(hidden, tmp_path / "cold-1").reused > 0
+    before = inodes(hidden.output)
+    same_as_cold(hidden, tmp_path / "cold-1")
+    after = inodes(hidden.output)
+    assert any(after[name] == before.get(name) for name in after if name.endswith(".html"))
     hidden.write("e.md", doc("指南", "csj/2024-0000005", "政府信息公开指南"))
-    assert same_as_cold(hidden, tmp_path / "cold-2").reused == 0
+    same_as_cold(hidden, tmp_path / "cold-2")
+    again = inodes(hidden.output)
+    assert [name for name in again if name.endswith(".html") and again[name] == after.get(name)] == []
     assert "zn/index.html" in hidden.files()
+
+
+def inodes(output: Path) -> dict[str, int]:
+    """Page → inode: a page the last build made and this one reused is the same file (a hard link)."""
+    return {p.relative_to(output).as_posix(): p.stat().st_ino for p in output.rglob("*") if p.is_file()}
 
 
 def same_as_cold(site, cold):

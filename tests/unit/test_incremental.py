@@ -8,11 +8,18 @@ from pathlib import Path
 from gongkai import incremental
 from gongkai.cache import Made, Written
 from gongkai.output import Staging
-from gongkai.render import Job, Page
+from gongkai.render import Page
+from gongkai.routes import Job
 
 
 def page_job(job_id: str, path: str, text: str, record: str | None = None) -> Job:
-    return Job(job_id, (text,), lambda: iter([Page(path, text.encode("utf-8"), "来源")]), record=record)
+    """A job whose context is the one page it makes: (path, text)."""
+    return Job(job_id, "test", (path, text), record=record)
+
+
+def make(job: Job):
+    path, text = job.context
+    yield Page(path, text.encode("utf-8"), "来源")
 
 
 def written(output: Path, path: str, text: str) -> Written:
@@ -33,11 +40,11 @@ def test_a_job_is_reused_only_with_the_same_key_and_its_files_as_written(tmp_pat
             "doc:d": Made("kd", (written(output, "d.html", "丁"),))}
     (output / "c.html").write_text("丙，手改过", encoding="utf-8")  # edited by hand: not trusted
     keys = ["ka", "kb", "kc", "kd"]
-    plan = incremental.plan(jobs, keys, last, output, stored={"kd.terms"}, kinds=["terms", "html"])
+    plan = incremental.plan(jobs, keys, last, output, stored={"kd.terms"}, kinds=["terms", "html"], make=make)
     # a: same key, same file. b: another key. c: its file changed. d: its search record is gone.
     assert plan.reuse == {0: last["page:a"]} and plan.todo == [1, 2, 3]
     assert plan.record_keys == {"doc/d/": "kd"}
-    assert incremental.plan(jobs, keys, last, output, stored={"kd.terms", "kd.html"}, kinds=["terms", "html"]).todo == [1, 2]
+    assert incremental.plan(jobs, keys, last, output, stored={"kd.terms", "kd.html"}, kinds=["terms", "html"], make=make).todo == [1, 2]
 
 
 def test_reused_pages_are_the_same_file_and_rendered_ones_are_new(tmp_path):
@@ -45,7 +52,7 @@ def test_reused_pages_are_the_same_file_and_rendered_ones_are_new(tmp_path):
     output.mkdir()
     jobs = [page_job("page:a", "a.html", "甲"), page_job("page:b", "x/b.html", "乙")]
     last = {"page:a": Made("ka", (written(output, "a.html", "甲"),))}
-    plan = incremental.plan(jobs, ["ka", "kb"], last, output, stored=set(), kinds=[])
+    plan = incremental.plan(jobs, ["ka", "kb"], last, output, stored=set(), kinds=[], make=make)
     staging = Staging(output)
     try:
         finished = incremental.render(plan, staging, lambda key, kind: tmp_path / f"{key}.{kind}",

@@ -1,4 +1,4 @@
-"""Windowed pagination: render.window picks the page numbers, partials/pagination.html shows them
+"""Windowed pagination: routes.window picks the page numbers, partials/pagination.html shows them
 with 首页 / 上一页 / 下一页 / 尾页 and 共 N 页."""
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ import re
 import pytest
 
 from gongkai.build import THEMES
-from gongkai.render import environment, paged_url, window
+from gongkai.render import environment
+from gongkai.routes import Pagination, window
 
 
 @pytest.mark.parametrize("number, count, expected", [
@@ -49,8 +50,7 @@ def test_other_window_sizes():
 
 def render(number: int, count: int) -> str:
     template = environment([THEMES / "default/templates"]).get_template("partials/pagination.html")
-    pagination = {"number": number, "count": count, "base": "x/", "total": count * 20, "window": window(number, count),
-                  "url": lambda n: paged_url("x/", n)}
+    pagination = Pagination(number, count, "x/", count * 20, tuple(window(number, count)))
     return template.render(pagination=pagination, url=lambda target: "/" + target)
 
 

@@ -1,0 +1,125 @@
+"""The values page contexts are made of, and their digest: what a page's cache key is computed from.
+
+A page context (routes.py) holds everything its templates may read. Its digest covers every
+field of every value in it, so a page is rendered again whenever anything it could show changed,
+and no list of inputs is kept by hand. Values the digest cannot read (functions, open files,
+arbitrary objects) are refused: a context that held one could change without its key changing.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+from decimal import Decimal
+from enum import Enum
+from pathlib import PurePath
+from typing import Any, Iterator
+
+# A dataclass field with metadata {"digest": False} is left out of the digest (something else in
+# the value stands for it: a document's body, for instance, by the digest of its source file);
+# {"digest": True} puts in a field that equality leaves out.
+LEAVE_OUT = {"digest": False}
+PUT_IN = {"digest": True}
+
+
+@dataclasses.dataclass(frozen=True)
+class Table:
+    """A frozen mapping in a fixed order, as templates read one: get, [], in, items, keys, len."""
+
+    pairs: tuple[tuple[Any, Any], ...] = ()
+
+    def __post_init__(self):
+        object.__setattr__(self, "pairs", tuple(self.pairs))
+        object.__setattr__(self, "_found", dict(self.pairs))
+
+    def get(self, key, default=None):
+        return self._found.get(key, default)
+
+    def __getitem__(self, key):
+        return self._found[key]
+
+    def __contains__(self, key) -> bool:
+        return key in self._found
+
+    def items(self) -> tuple:
+        return self.pairs
+
+    def keys(self) -> tuple:
+        return tuple(k for k, _ in self.pairs)
+
+    def values(self) -> tuple:
+        return tuple(v for _, v in self.pairs)
+
+    def __iter__(self) -> Iterator:
+        return iter(self.keys())
+
+    def __len__(self) -> int:
+        return len(self.pairs)
+
+    def __bool__(self) -> bool:
+        return bool(self.pairs)
+
+
+class Unreadable(TypeError):
+    """A page context holds a value whose content the digest cannot read."""
+
+
+class Digests:
+    """Digests of values, remembering those of the dataclass instances met (a document appears
+    in many pages' contexts): one instance per build, so the remembered objects stay alive."""
+
+    def __init__(self):
+        self._seen: dict[int, tuple[object, str]] = {}
+
+    def of(self, value) -> str:
+        parts: list[str] = []
+        self._encode(value, parts)
+        return hashlib.sha256("".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+    def _encode(self, value, out: list[str]) -> None:
+        kind = type(value)
+        if kind is str:
+            out.append(f"s{len(value)}:{value}")
+        elif value is None or kind is bool or kind is int or kind is float or kind is Decimal:
+            out.append(f"{kind.__name__}:{value!r};")
+        elif kind is tuple or kind is list or kind is frozenset or kind is set:
+            items = sorted(value, key=repr) if kind in (frozenset, set) else value
+            out.append(f"{kind.__name__}{len(items)}(")
+            for item in items:
+                self._encode(item, out)
+            out.append(")")
+        elif kind is dict:
+            out.append(f"dict{len(value)}(")
+            for k, v in value.items():
+                self._encode(k, out)
+                self._encode(v, out)
+            out.append(")")
+        elif isinstance(value, (dt.date, dt.datetime)):
+            out.append(f"{kind.__name__}:{value.isoformat()};")
+        elif isinstance(value, PurePath):
+            out.append(f"path:{value.as_posix()};")
+        elif isinstance(value, Enum):
+            out.append(f"{kind.__qualname__}.{value.name};")
+        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+            out.append(self._dataclass(value))
+        else:
+            raise Unreadable(f"a page context cannot hold a {kind.__module__}.{kind.__qualname__}: "
+                             "its digest would not change when it does")
+
+    def _dataclass(self, value) -> str:
+        seen = self._seen.get(id(value))
+        if seen is not None and seen[0] is value:
+            return seen[1]
+        parts = [f"{type(value).__module__}.{type(value).__qualname__}("]
+        for field in dataclasses.fields(value):
+            if field.metadata.get("digest", field.compare):
+                parts.append(field.name + "=")
+                self._encode(getattr(value, field.name), parts)
+        parts.append(")")
+        found = "@" + hashlib.sha256("".join(parts).encode("utf-8", "surrogatepass")).hexdigest() + ";"
+        self._seen[id(value)] = (value, found)
+        return found
+
+
+def digest(value) -> str:
+    return Digests().of(value)
