@@ -64,6 +64,18 @@ class Unreadable(TypeError):
     """A page context holds a value whose content the digest cannot read."""
 
 
+_SCALARS = {type(None), bool, int, float, Decimal}
+_SEQUENCES = {tuple, list}
+_FIELDS: dict[type, tuple[str, ...]] = {}  # dataclass → the names of the fields its digest reads
+
+
+def _fields(kind: type) -> tuple[str, ...]:
+    names = _FIELDS.get(kind)
+    if names is None:
+        names = _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(kind) if f.metadata.get("digest", f.compare))
+    return names
+
+
 class Digests:
     """Digests of values, remembering those of the dataclass instances met (a document appears
     in many pages' contexts): one instance per build, so the remembered objects stay alive."""
@@ -80,12 +92,18 @@ class Digests:
         kind = type(value)
         if kind is str:
             out.append(f"s{len(value)}:{value}")
-        elif value is None or kind is bool or kind is int or kind is float or kind is Decimal:
+        elif kind in _SCALARS:
             out.append(f"{kind.__name__}:{value!r};")
-        elif kind is tuple or kind is list or kind is frozenset or kind is set:
-            items = sorted(value, key=repr) if kind in (frozenset, set) else value
-            out.append(f"{kind.__name__}{len(items)}(")
-            for item in items:
+        elif kind in _SEQUENCES:
+            out.append(f"{kind.__name__}{len(value)}(")
+            for item in value:
+                self._encode(item, out)
+            out.append(")")
+        elif hasattr(kind, "__dataclass_fields__"):
+            out.append(self._dataclass(value))
+        elif kind is frozenset or kind is set:
+            out.append(f"{kind.__name__}{len(value)}(")
+            for item in sorted(value, key=repr):
                 self._encode(item, out)
             out.append(")")
         elif kind is dict:
@@ -100,8 +118,6 @@ class Digests:
             out.append(f"path:{value.as_posix()};")
         elif isinstance(value, Enum):
             out.append(f"{kind.__qualname__}.{value.name};")
-        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-            out.append(self._dataclass(value))
         else:
             raise Unreadable(f"a page context cannot hold a {kind.__module__}.{kind.__qualname__}: "
                              "its digest would not change when it does")
@@ -110,11 +126,11 @@ class Digests:
         seen = self._seen.get(id(value))
         if seen is not None and seen[0] is value:
             return seen[1]
-        parts = [f"{type(value).__module__}.{type(value).__qualname__}("]
-        for field in dataclasses.fields(value):
-            if field.metadata.get("digest", field.compare):
-                parts.append(field.name + "=")
-                self._encode(getattr(value, field.name), parts)
+        kind = type(value)
+        parts = [f"{kind.__module__}.{kind.__qualname__}("]
+        for name in _fields(kind):
+            parts.append(name + "=")
+            self._encode(getattr(value, name), parts)
         parts.append(")")
         found = "@" + hashlib.sha256("".join(parts).encode("utf-8", "surrogatepass")).hexdigest() + ";"
         self._seen[id(value)] = (value, found)
