@@ -13,12 +13,14 @@ from __future__ import annotations
 import functools
 import http.server
 import json
+import os
 import sys
 import threading
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from watchdog.events import FileSystemEventHandler
+from watchdog.events import (EVENT_TYPE_CLOSED, EVENT_TYPE_CREATED, EVENT_TYPE_DELETED, EVENT_TYPE_MODIFIED,
+                             EVENT_TYPE_MOVED, FileSystemEventHandler)
 from watchdog.observers import Observer
 
 from .build import THEMES, build
@@ -164,22 +166,50 @@ def is_local_host(host: str | None, port: int) -> bool:
     return name in LOCAL_HOSTS or name in {f"{local}:{port}" for local in LOCAL_HOSTS}
 
 
+# The events that can change a file's bytes or the tree (an allow-list): watchdog also reports
+# reads (opened, closed_no_write), and the build reads every file it was told changed.
+CHANGES = frozenset({EVENT_TYPE_CREATED, EVENT_TYPE_DELETED, EVENT_TYPE_MOVED, EVENT_TYPE_MODIFIED, EVENT_TYPE_CLOSED})
+# Of those, the ones a mere read can cause too: the first read after a write updates the access
+# time, which inotify reports as a modification. They count only when the file is not as last seen.
+MAYBE = frozenset({EVENT_TYPE_MODIFIED, EVENT_TYPE_CLOSED})
+
+
 class _Changes(FileSystemEventHandler):
     """Debounced: the rebuild starts once changes have stopped for DEBOUNCE seconds."""
 
     def __init__(self, callback, only: set[Path] | None = None):
         self.callback, self.only = callback, only
         self.timer: threading.Timer | None = None
+        self.seen: dict[str, tuple | None] = {}  # file → its signature when an event last counted
+        self.lock = threading.Lock()
 
     def on_any_event(self, event):
-        if event.is_directory and event.event_type == "modified":
+        if event.event_type not in CHANGES or (event.is_directory and event.event_type == EVENT_TYPE_MODIFIED):
             return
-        if self.only is not None and Path(event.src_path).resolve() not in self.only:
+        paths = [p for p in (event.src_path, getattr(event, "dest_path", "")) if p]
+        if self.only is not None and not any(Path(p).resolve() in self.only for p in paths):
             return
-        if self.timer:
-            self.timer.cancel()
-        self.timer = threading.Timer(DEBOUNCE, self.callback)
-        self.timer.start()
+        with self.lock:
+            changed = False
+            for path in paths:
+                signature = _signature(path)
+                changed |= event.event_type not in MAYBE or self.seen.get(path, ()) != signature
+                self.seen[path] = signature
+            if not changed:
+                return
+            if self.timer:
+                self.timer.cancel()
+            self.timer = threading.Timer(DEBOUNCE, self.callback)
+            self.timer.start()
+
+
+def _signature(path: str) -> tuple | None:
+    """What a change of a file's content or kind changes (not its access time), or None if gone."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_ino, st.st_size, st.st_mtime_ns, st.st_mode)
 
 
 def run(args) -> int:

@@ -2,9 +2,12 @@
 in the page while the last good site stays; fixing it brings the page back."""
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
+import time
+import urllib.request
 
 import pytest
 
@@ -55,6 +58,32 @@ def test_edit_error_and_fix_reach_the_open_page(browser, served):
     heading_is(page, "修好了")
     assert page.locator("#gongkai-build-error").count() == 0
     page.close()
+
+
+def generation(address: str) -> int:
+    with urllib.request.urlopen(address + "__gongkai/state") as response:
+        return json.load(response)["generation"]
+
+
+def test_one_edit_is_one_rebuild_and_then_the_preview_stays_idle(served):
+    """The build reads the edited file, and watchdog reports those reads (opened, closed_no_write,
+    an access-time change): they are not edits. Before, one edit meant a rebuild four times a
+    second, forever."""
+    site, address = served
+    assert generation(address) == 1
+    site.write("a.md", doc(title="改了一次"))
+    deadline = time.monotonic() + 20
+    while generation(address) == 1 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert generation(address) == 2
+    time.sleep(3)  # ten times the debounce, and many rebuilds' worth at the old rate
+    assert generation(address) == 2
+    site.write("b.md", doc(title="又一篇", index_no="csj/2024-0000002"))  # and a new file still counts
+    deadline = time.monotonic() + 20
+    while generation(address) == 2 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    time.sleep(2)
+    assert generation(address) == 3
 
 
 def test_pagefind_files_are_served_with_their_types(browser, served):
