@@ -19,6 +19,7 @@ HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE)]
 
 import peer  # noqa: E402
+import serve_bench  # noqa: E402
 from measure import median, run  # noqa: E402
 from search_bench import QUERIES, corpus, percentile, search_costs  # noqa: E402
 
@@ -26,9 +27,9 @@ ROOT = HERE.parent
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
 
 
-def gongkai(root: Path) -> list[str]:
+def gongkai(root: Path, content: Path | None = None) -> list[str]:
     return [sys.executable, "-m", "gongkai", "build", "-q", "--config", str(root / "config.yml"),
-            "--content", str(root / "content"), "--output", str(root / "output")]
+            "--content", str(content or root / "content"), "--output", str(root / "output")]
 
 
 # One build date for the whole run: a benchmark that crosses midnight (Beijing time) must not
@@ -78,9 +79,17 @@ def bench(docs: int) -> dict:
     rows["Gongkai 冷构建后第一次改一篇"] = summary(edits[:1])
     rows["Gongkai 改一篇后重建"] = summary(edits[1:])
     gongkai_out = root / "output"
+    serve = serve_bench.edit_to_reload(root, ENV)
     measured(gongkai(root), root)  # the site as built from the unedited corpus, for the search bytes
+    mirror = mirrored(root)
+    cold = []
+    for _ in range(runs_here):
+        shutil.rmtree(mirror / "output", ignore_errors=True)
+        shutil.rmtree(mirror / ".gongkai-cache", ignore_errors=True)
+        cold.append(measured(gongkai(mirror, root / "content"), mirror))
+    rows["Gongkai 冷构建（另生成繁體版）"] = summary(cold)
     if docs > PEER_LIMIT:
-        return {"docs": docs, "rows": rows, "output": gongkai_out}
+        return {"docs": docs, "rows": rows, "output": gongkai_out, "serve": serve}
     site = peer.prepare(root, root / "peer")
     out = root / "peer" / "public"
     runs = []
@@ -90,7 +99,16 @@ def bench(docs: int) -> dict:
         runs.append((sum(s.wall_s for s in steps), sum(s.cpu_s for s in steps), max(s.peak_mib for s in steps)))
     rows["对照 Hugo + Pagefind"] = {"wall": median([r[0] for r in runs]), "cpu": median([r[1] for r in runs]),
                                   "peak": max(r[2] for r in runs)}
-    return {"docs": docs, "rows": rows, "output": gongkai_out}
+    return {"docs": docs, "rows": rows, "output": gongkai_out, "serve": serve}
+
+
+def mirrored(root: Path) -> Path:
+    """The corpus's config with the 繁體 mirror on, in a folder of its own (its own cache)."""
+    mirror = root / "hant"
+    mirror.mkdir(exist_ok=True)
+    config = (root / "config.yml").read_text(encoding="utf-8")
+    (mirror / "config.yml").write_text(config.rstrip("\n") + "\ntraditional: true\n", encoding="utf-8")
+    return mirror
 
 
 def main() -> None:
@@ -102,7 +120,7 @@ def main() -> None:
     for result in results:
         peer_row = result["rows"].get("对照 Hugo + Pagefind")
         for name, r in result["rows"].items():
-            per_doc = f"{r['wall'] / result['docs'] * 1000:.2f}" if name in ("Gongkai 冷构建", "对照 Hugo + Pagefind") else ""
+            per_doc = f"{r['wall'] / result['docs'] * 1000:.2f}" if "冷构建" in name or "对照" in name else ""
             ratio = f"{r['wall'] / peer_row['wall']:.2f}" if peer_row else "—"
             print(f"| {result['docs']} | {name} | {r['wall']:.2f} | {r['cpu']:.1f} | {r['peak']:.0f} | "
                   f"{ratio} | {per_doc} |")
@@ -112,6 +130,12 @@ def main() -> None:
             need = base["rows"]["对照 Hugo + Pagefind"]["peak"] / base["docs"] * result["docs"] / 1024
             print(f"| {result['docs']} | 对照 Hugo + Pagefind | 未运行：{base['docs']} 篇时峰值 "
                   f"{base['rows']['对照 Hugo + Pagefind']['peak']:.0f} MiB，按线性约需 {need:.0f} GiB，本机 24 GiB | | | | |")
+    print(f"\nmake serve：打开一篇文档的页面（Chromium），改这篇文档的标题并保存，到页面自己刷新显示新标题的用时"
+          f"（3 次取中位数，含页面每 0.5 秒一次的轮询）；之后 {serve_bench.IDLE_S} 秒不动，其间的重建次数")
+    print("| 文档数 | 改一篇到页面刷新 s | 空闲时重建次数 |")
+    print("|---:|---:|---:|")
+    for result in results:
+        print(f"| {result['docs']} | {result['serve']['reload']:.2f} | {result['serve']['idle_builds']} |")
     print(f"\n搜索：{len(QUERIES)} 条固定查询（bench/search_bench.py QUERIES），每条用新的浏览器（冷缓存），按本站 nginx 配置的 gzip 计字节，"
           "从打开搜索页到显示首批结果（或说明没有找到）传输的字节和用时")
     print("| 文档数 | 字节 p50 KiB | 字节 p90 KiB | 字节最大 KiB | 用时 p50 ms | 用时 p90 ms | 最多的一条 |")
