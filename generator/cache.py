@@ -18,13 +18,13 @@ import shutil
 import subprocess
 import tempfile
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 from pathlib import Path
 
 from . import stored, toolchain
 
-FORMAT = 6  # bump when State changes shape
+FORMAT = 7  # bump when State changes shape
 _MAGIC = b"gongkai-build-cache\n"
 
 
@@ -75,6 +75,40 @@ class State:
     site: frozenset | None = None  # every file of the site the last build made (None: not known)
 
 
+ENTRY_BY_ENTRY = ("documents", "jobs")  # State's mappings kept on disk entry by entry (Entries)
+
+
+class Entries(dict):
+    """One of State's large mappings as read back: each entry was stored as its own encoded
+    bytes, decoded when first asked for (`get`). An entry the next state holds unchanged (the
+    very object read) is written back as the same bytes: an edit encodes what changed, not ten
+    thousand documents again."""
+
+    def __init__(self, blobs: dict, kind: type, known: dict):
+        super().__init__()
+        self._blobs, self._kind, self._known = blobs, kind, known
+
+    def get(self, key, default=None):
+        if key in self:
+            return self[key]
+        blob = self._blobs.get(key)
+        if type(blob) is not bytes:
+            return default
+        try:
+            value = stored.loads(blob)
+        except stored.Unreadable:
+            return default
+        if not isinstance(value, self._kind):  # a damaged entry: as if it were not there
+            return default
+        self[key] = value
+        self._known[id(value)] = (value, blob)
+        return value
+
+    def clear(self) -> None:
+        super().clear()
+        self._blobs = {}
+
+
 FOLDER = ".gongkai-cache"
 OUTPUT_NOTE = "output"  # in each cache: the path of the output folder it belongs to
 
@@ -101,6 +135,7 @@ class Cache:
         self.previous = self.root / "previous"  # the site before the current one: the next staging folder
         self.output = output.resolve()
         self.damaged = False  # a cache was there but could not be trusted
+        self._known: dict[int, tuple[object, bytes]] = {}  # entries read back: id → (the entry, its bytes)
 
     def recyclable(self) -> bool:
         """Whether the site before last can be kept here and recycled: only on the output
@@ -156,6 +191,11 @@ class Cache:
         if not isinstance(state, State) or state.generator != generator:
             self.clear()  # Gongkai itself changed, or nothing usable was there: start afresh
             return State(generator=generator)
+        from .content import Parsed  # content imports the cache's users, not the other way round
+        kinds = {"documents": Parsed, "jobs": Made}
+        for name in ENTRY_BY_ENTRY:
+            blobs = getattr(state, name)
+            setattr(state, name, Entries(blobs if isinstance(blobs, dict) else {}, kinds[name], self._known))
         return state
 
     def _read(self, name: str):
@@ -180,8 +220,15 @@ class Cache:
     def save(self, state: State) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
         (self.root / OUTPUT_NOTE).write_bytes(os.fsencode(self.output))  # for prune_orphans
-        self._write("state", state)
+        self._write("state", replace(state, **{name: self._entries(getattr(state, name)) for name in ENTRY_BY_ENTRY}))
         self._write("last", Last(state.generator, state.fingerprint, state.summary, state.stats))
+
+    def _entries(self, mapping: dict) -> dict[str, bytes]:
+        found = {}
+        for key, value in mapping.items():
+            known = self._known.get(id(value))
+            found[key] = known[1] if known is not None and known[0] is value else stored.dumps(value)
+        return found
 
     def _write(self, name: str, value) -> None:
         payload = stored.dumps((FORMAT, value))

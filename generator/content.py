@@ -82,13 +82,17 @@ class _DocumentReader:
     def read(self, path: Path) -> Document | None:
         self.path = path
         try:
-            target = path.resolve(strict=True)
-            regular = stat.S_ISREG(os.stat(target).st_mode)
+            mode = os.lstat(path).st_mode
+            linked = stat.S_ISLNK(mode)
+            if linked:  # only a link needs resolving (a plain file resolving costs a stat per folder)
+                target = path.resolve(strict=True)
+                mode = os.stat(target).st_mode
+            regular = stat.S_ISREG(mode)
         except (OSError, RuntimeError):  # RuntimeError: a link loop, as Python 3.11 reports it
             return self.fail(1, 1, "E131", "这个文件是损坏的链接（指向不存在的文件，或者指向自己）",
                              "删除这个链接，或者把文件本身放进 content/。")
         # Folders are walked without following links (source_files), so only a linked file can lead out.
-        if path.is_symlink() and not target.is_relative_to(self.content_dir):
+        if linked and not target.is_relative_to(self.content_dir):
             return self.fail(1, 1, "E122", "这个文件是指向 content/ 以外的链接", "把文件本身放进 content/，不要用链接。")
         if not regular:  # a named pipe would block the build for ever; a device is no document
             return self.fail(1, 1, "E131", "这不是普通文件（可能是管道或设备文件），无法读取",
