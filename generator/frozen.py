@@ -29,8 +29,17 @@ class Table:
     pairs: tuple[tuple[Any, Any], ...] = ()
 
     def __post_init__(self):
-        object.__setattr__(self, "pairs", tuple(self.pairs))
-        object.__setattr__(self, "_found", dict(self.pairs))
+        if type(self.pairs) is not tuple:
+            object.__setattr__(self, "pairs", tuple(self.pairs))
+
+    @property
+    def _found(self) -> dict:
+        """The pairs as a dict, made when first looked up in (most tables are only iterated)."""
+        try:
+            return self.__dict__["_lookup"]
+        except KeyError:
+            found = self.__dict__["_lookup"] = dict(self.pairs)
+            return found
 
     def get(self, key, default=None):
         return self._found.get(key, default)
