@@ -1,6 +1,6 @@
 """What a build's output depends on besides its inputs: Gongkai's own code, the version of every
 installed distribution it runs on (its dependencies and theirs, as installed), and Python's.
-Another Python-Markdown, Jinja2, nh3, segno or OpenCC may render any page differently, so the
+Another Python-Markdown, Jinja2, nh3, zxing-cpp or OpenCC may render any page differently, so the
 build cache is keyed on all of it: after an upgrade, the next build renders everything again.
 """
 from __future__ import annotations
