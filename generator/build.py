@@ -13,6 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import jinja2
 
@@ -71,11 +72,13 @@ class BuildResult:
 
 
 def build(config_path: Path, content_dir: Path, output_dir: Path, progress: bool = False,
-          processes: int | None = None) -> BuildResult:
+          processes: int | None = None, published: Callable[[], None] | None = None) -> BuildResult:
     """Build the site into output_dir, or raise BuildFailed leaving output_dir untouched.
 
     What the last build made is reused where its inputs did not change (generator/cache.py).
-    With progress, a bar on the terminal for builds that take longer than a second."""
+    With progress, a bar on the terminal for builds that take longer than a second.
+    `published` is called once the new site is in output/, before the state for the next build
+    is saved (make serve reloads the open page then)."""
     report = Report()
     sources = config_path.resolve().parent
     # Before anything is touched: a build replaces output/ whole, so it must hold nothing else.
@@ -88,7 +91,7 @@ def build(config_path: Path, content_dir: Path, output_dir: Path, progress: bool
         with cache.lock():
             sweep(output_dir)
             cache.prune_orphans()
-            return _build(config_path, content_dir, output_dir, progress, processes, cache, report)
+            return _build(config_path, content_dir, output_dir, progress, processes, cache, report, published)
     except OSError as exc:
         raise BuildFailed(_fault(exc, output_dir)) from None
 
@@ -121,7 +124,7 @@ _FAULT_HINTS = {
 
 
 def _build(config_path: Path, content_dir: Path, output_dir: Path, progress: bool, processes: int | None,
-           cache: Cache, report: Report) -> BuildResult:
+           cache: Cache, report: Report, published: Callable[[], None] | None = None) -> BuildResult:
     """The stages, in order. Each reads what the one before made; a stage that finds problems
     collects all of them, and the build stops after it with BuildFailed."""
     started = time.perf_counter()
@@ -171,6 +174,8 @@ def _build(config_path: Path, content_dir: Path, output_dir: Path, progress: boo
         untidy = staging.commit(keep)
         clock.done("替换输出")
     result = _result(documents, staging, started, report, clock, index, config, plan, cache)
+    if published:
+        published()
     # remember: the state the next build starts from. The new site is published: from here on
     # nothing may fail the build, it can only be slower next time.
     _remember(state, inputs, documents_cache, made, done_shards, staging, result, report, cache, plan, untidy)

@@ -31,6 +31,7 @@ RELOAD_PATH = "/__gongkai/"
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "[::1]")  # the Host names served, with or without the port
 DEBOUNCE = 0.3  # seconds of quiet after the last change before rebuilding: editors save in bursts
 
+POLL_MS = 200  # how often the open page asks whether a new build is there: a request to this machine
 # Polls the build state; reloads on a new build, shows the messages of a failed one.
 RELOAD_JS = """(function () {
   var seen = null;
@@ -52,11 +53,11 @@ RELOAD_JS = """(function () {
       } else if (box) {
         location.reload();
       }
-    }).catch(function () {}).then(function () { setTimeout(poll, 500); });
+    }).catch(function () {}).then(function () { setTimeout(poll, POLL_MS); });
   }
   poll();
 }());
-"""
+""".replace("POLL_MS", str(POLL_MS))
 
 
 class State:
@@ -69,16 +70,23 @@ class State:
 
 
 def rebuild(args, state: State) -> None:
+    announced = []
+
+    def published() -> None:  # the new site is in output/: the open page may reload while the state is saved
+        state.error = None
+        state.generation += 1
+        announced.append(True)
+
     with state.lock:
         try:
-            result = build(args.config, args.content, args.output)
+            result = build(args.config, args.content, args.output, published=published)
         except BuildFailed as failed:
             state.error = failed.report.format()
             print(state.error, file=sys.stderr, flush=True)
             print(f"构建失败：共 {len(failed.report.errors)} 个错误，继续显示上一次成功构建的网站。", file=sys.stderr, flush=True)
             return
-        state.error = None
-        state.generation += 1
+        if not announced:  # nothing changed: the site was already there
+            published()
         print(result.summary(), flush=True)
 
 
