@@ -109,6 +109,16 @@ class Entries(dict):
         self._blobs = {}
 
 
+class _Saved(NamedTuple):
+    """The state this process last saved into a cache, and how the file it wrote looked."""
+    generator: str
+    signature: tuple  # Cache._signature of the file it wrote
+    state: State
+    known: dict  # id → (entry, its bytes) of every entry of documents and jobs written
+
+
+_SAVED: dict[Path, _Saved] = {}  # cache folder → what this process last saved there
+
 FOLDER = ".gongkai-cache"
 OUTPUT_NOTE = "output"  # in each cache: the path of the output folder it belongs to
 
@@ -187,6 +197,12 @@ class Cache:
         return found if isinstance(found, Last) and found.generator == generator else None
 
     def load(self, generator: str) -> State:
+        remembered = _SAVED.get(self.root)
+        if remembered and remembered.generator == generator and self._signature("state") == remembered.signature:
+            # This process saved that very file (make serve, build after build): its objects are
+            # still here, and decoding them again would cost a second at ten thousand documents.
+            self._known = remembered.known
+            return remembered.state
         state = self._read("state")
         if not isinstance(state, State) or state.generator != generator:
             self.clear()  # Gongkai itself changed, or nothing usable was there: start afresh
@@ -220,14 +236,20 @@ class Cache:
     def save(self, state: State) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
         (self.root / OUTPUT_NOTE).write_bytes(os.fsencode(self.output))  # for prune_orphans
-        self._write("state", replace(state, **{name: self._entries(getattr(state, name)) for name in ENTRY_BY_ENTRY}))
+        known: dict[int, tuple[object, bytes]] = {}
+        self._write("state", replace(state, **{name: self._entries(getattr(state, name), known)
+                                               for name in ENTRY_BY_ENTRY}))
         self._write("last", Last(state.generator, state.fingerprint, state.summary, state.stats))
+        _SAVED[self.root] = _Saved(state.generator, self._signature("state"), state, known)
 
-    def _entries(self, mapping: dict) -> dict[str, bytes]:
+    def _entries(self, mapping: dict, known: dict) -> dict[str, bytes]:
+        """Each entry's bytes: those it was read back from where it is unchanged. `known`
+        gets every entry written, for the next save in this process."""
         found = {}
         for key, value in mapping.items():
-            known = self._known.get(id(value))
-            found[key] = known[1] if known is not None and known[0] is value else stored.dumps(value)
+            hit = self._known.get(id(value))
+            blob = found[key] = hit[1] if hit is not None and hit[0] is value else stored.dumps(value)
+            known[id(value)] = (value, blob)
         return found
 
     def _write(self, name: str, value) -> None:
@@ -236,6 +258,17 @@ class Cache:
         with os.fdopen(fd, "wb") as out:
             out.write(_MAGIC + hashlib.sha256(payload).digest() + payload)
         os.replace(tmp, self.root / name)
+
+    def _signature(self, name: str) -> tuple | None:
+        """A file as it is on disk (inode, size, modification time and the checksum in its
+        header): another writer, or a change in place, gives another."""
+        try:
+            with open(self.root / name, "rb") as f:
+                st = os.fstat(f.fileno())
+                head = f.read(len(_MAGIC) + 32)
+        except OSError:
+            return None
+        return (st.st_ino, st.st_size, st.st_mtime_ns, head)
 
     def forget(self) -> None:
         """Before a build changes output/: if it stops half way, the next one starts afresh

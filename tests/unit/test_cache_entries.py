@@ -36,3 +36,16 @@ def test_a_damaged_entry_is_as_if_it_were_not_there(tmp_path):
                                                      "doc:b": cache_module.stored.dumps(State())}))
     state = Cache(tmp_path / "output", tmp_path).load("g")
     assert state.jobs.get("doc:a") is None and state.jobs.get("doc:b") is None
+
+
+def test_a_state_this_process_saved_is_not_decoded_again_unless_the_file_changed(tmp_path):
+    cache = Cache(tmp_path / "output", tmp_path)
+    state = State(generator="g", jobs={"doc:a": made("ka")})
+    cache.save(state)
+    assert Cache(tmp_path / "output", tmp_path).load("g") is state  # make serve: build after build
+    assert Cache(tmp_path / "output", tmp_path).load("other").jobs == {}  # another toolchain: afresh
+    cache.save(state)
+    path = cache.root / "state"
+    path.write_bytes(path.read_bytes())  # written again by someone else, as it was
+    again = Cache(tmp_path / "output", tmp_path).load("g")
+    assert again is not state and again.jobs.get("doc:a") == made("ka")
