@@ -20,6 +20,7 @@ sys.path[:0] = [str(HERE)]
 
 import peer  # noqa: E402
 import serve_bench  # noqa: E402
+from gongkai.serve import POLL_MS  # noqa: E402
 from measure import median, run  # noqa: E402
 from search_bench import QUERIES, corpus, percentile, search_costs  # noqa: E402
 
@@ -120,7 +121,8 @@ def main() -> None:
     for result in results:
         peer_row = result["rows"].get("对照 Hugo + Pagefind")
         for name, r in result["rows"].items():
-            per_doc = f"{r['wall'] / result['docs'] * 1000:.2f}" if "冷构建" in name or "对照" in name else ""
+            cold = name == "Gongkai 冷构建" or name.startswith("Gongkai 冷构建（") or name.startswith("对照")
+            per_doc = f"{r['wall'] / result['docs'] * 1000:.2f}" if cold else ""
             ratio = f"{r['wall'] / peer_row['wall']:.2f}" if peer_row else "—"
             print(f"| {result['docs']} | {name} | {r['wall']:.2f} | {r['cpu']:.1f} | {r['peak']:.0f} | "
                   f"{ratio} | {per_doc} |")
@@ -131,7 +133,7 @@ def main() -> None:
             print(f"| {result['docs']} | 对照 Hugo + Pagefind | 未运行：{base['docs']} 篇时峰值 "
                   f"{base['rows']['对照 Hugo + Pagefind']['peak']:.0f} MiB，按线性约需 {need:.0f} GiB，本机 24 GiB | | | | |")
     print(f"\nmake serve：打开一篇文档的页面（Chromium），改这篇文档的标题并保存，到页面自己刷新显示新标题的用时"
-          f"（3 次取中位数，含页面每 0.5 秒一次的轮询）；之后 {serve_bench.IDLE_S} 秒不动，其间的重建次数")
+          f"（3 次取中位数，含页面每 {POLL_MS} 毫秒一次的轮询）；之后 {serve_bench.IDLE_S} 秒不动，其间的重建次数")
     print("| 文档数 | 改一篇到页面刷新 s | 空闲时重建次数 |")
     print("|---:|---:|---:|")
     for result in results:
