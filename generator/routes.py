@@ -12,7 +12,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
-from . import annual, disclosure, feeds, opendata, schema, validity
+from . import annual, disclosure, feeds, opendata, schema, traditional, validity
 from .config import Category, Config
 from .frozen import Table
 from .model import Document, Site
@@ -146,19 +146,23 @@ class _Routes:
                                  feed=category_url(category) + feeds.NAME, counts=self.counts(category.children),
                                  rules_count=len(site.current_rules), ended_count=len(site.ended))
             jobs.append(self.feed(category_url(category), category.key, docs))
-        jobs.append(self.simple("agency/", "agencies.html", "发布机构索引", agency_counts=self.agency_counts()))
+        agency_counts, years = self.agency_counts(), self.years()
+        jobs.append(self.simple("agency/", "agencies.html", "发布机构索引", agency_counts=agency_counts))
         for agency in config.agencies:
             docs = site.by_agency.get(agency.slug, ())
             jobs += self.listing(f"agency/{agency.slug}/", "listing.html", f"发布机构 {agency.name}", docs,
                                  heading=agency.name, crumbs=(("按发布机构", "agency/"),),
                                  feed=f"agency/{agency.slug}/{feeds.NAME}")
             jobs.append(self.feed(f"agency/{agency.slug}/", agency.name, docs))
-        jobs.append(self.simple("year/", "years.html", "年份索引", years=self.years()))
+        jobs.append(self.simple("year/", "years.html", "年份索引", years=years))
         for year, docs in site.by_year.items():
             jobs += self.listing(f"year/{year}/", "listing.html", f"年份 {year}", docs,
                                  heading=f"{year}年", crumbs=(("按年份", "year/"),))
         jobs += [self.document(doc) for doc in site.documents]
         everything = self.counts(tuple(site.all_shown_categories()))
+        # What both search pages offer to filter by: the search/all/ page adds other columns.
+        searched = dict(facets=self.facets(), shards=self.shards, counts=everything, agency_counts=agency_counts,
+                        years=years)
         jobs += [
             self.simple("rules/current/", "rules.html", "现行有效规范性文件目录", heading="现行有效规范性文件目录",
                         docs=site.current_rules, ended_list=False, build_date=site.build_date,
@@ -166,15 +170,12 @@ class _Routes:
             self.simple("rules/ended/", "rules.html", "废止和失效文件", heading="废止和失效文件",
                         docs=site.ended, ended_list=True, build_date=site.build_date,
                         successors=self.successors(site.ended)),
-            self.simple("search/", "search.html", "搜索", facets=self.facets(), shards=self.shards, federation=(),
-                        counts=everything, agency_counts=self.agency_counts(), years=self.years()),
-            *([self.simple("search/all/", "search.html", "联合搜索", facets=self.facets(), shards=self.shards,
-                           federation=config.federation, counts=everything, agency_counts=self.agency_counts(),
-                           years=self.years())]
+            self.simple("search/", "search.html", "搜索", federation=(), **searched),
+            *([self.simple("search/all/", "search.html", "联合搜索", federation=config.federation, **searched)]
               if config.federation else []),
             self.simple("accessibility/", "accessibility.html", "无障碍声明"),
-            self.simple("sitemap/", "sitemap.html", "网站地图", counts=everything, agency_counts=self.agency_counts(),
-                        years=self.years(), rules_count=len(site.current_rules), ended_count=len(site.ended)),
+            self.simple("sitemap/", "sitemap.html", "网站地图", counts=everything, agency_counts=agency_counts,
+                        years=years, rules_count=len(site.current_rules), ended_count=len(site.ended)),
             Job("data:catalogue", "catalogue", CatalogueContext(site.documents)),
             self.simple(opendata.PAGE, "data.html", "开放数据", fields=opendata.COLUMNS,
                         files=(opendata.JSON, opendata.CSV), separator=opendata.SEPARATOR,
@@ -191,8 +192,7 @@ class _Routes:
     def sitemap(self, jobs: list[Job]) -> Job:
         listed = tuple(entry for job in jobs for entry in job.listed)
         if self.config.traditional:  # the 繁體 mirror's pages too: readers are sent there as well
-            from .traditional import PREFIX
-            listed += tuple((PREFIX + url, date) for url, date in listed)
+            listed += tuple((traditional.PREFIX + url, date) for url, date in listed)
         return Job("page:sitemap.xml", "sitemap", SitemapContext(listed))
 
     def feed(self, page: str, title: str, docs) -> Job:
