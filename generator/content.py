@@ -21,6 +21,9 @@ from .yamltree import Map, Scalar, Seq, YamlSyntaxError, scalars
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 MAX_BYTES = 10 * 1048576  # a Markdown file this large holds pasted data, not a document
 MAX_NAME_BYTES = 255  # a file or folder name, on every file system a site is built on
+# The whole 索引号 in a URL. Browsers and servers take addresses of a few thousand bytes, and a
+# document page's QR code holds at most 2,331 at level M, with the site's address in front.
+MAX_URL_BYTES = 1000
 
 
 def source_files(content_dir: Path) -> list[Path]:
@@ -300,10 +303,14 @@ class _DocumentReader:
         text = schema.index_key(written)  # one rule for 索引号 and every reference to one
         if any(c.isspace() for c in text):
             return self.invalid(node, "E123", f"索引号「{written}」中间有空格", "删除索引号中的空格。")
-        longest = max(len(part.encode()) for part in permalink(text).split("/"))
+        url = permalink(text)  # ASCII: a character is a byte
+        longest = max(len(part) for part in url.split("/"))
         if longest > MAX_NAME_BYTES:
             return self.invalid(node, "E130", f"索引号「{written[:60]}…」太长，做不成网址（其中一段编码后有 {longest} 字节，上限 {MAX_NAME_BYTES}）",
                                 "索引号用 / 分段，每段写短一些：索引号一般是「机构代码/年份-序号」。")
+        if len(url) > MAX_URL_BYTES:
+            return self.invalid(node, "E130", f"索引号「{written[:60]}…」太长，做不成网址（编码后共 {len(url)} 字节，上限 {MAX_URL_BYTES}）",
+                                "索引号一般是「机构代码/年份-序号」，写短一些。")
         self.index_numbers.append((text, self.path, node.line, node.col))
         return text
 

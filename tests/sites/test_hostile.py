@@ -285,6 +285,16 @@ def test_an_unusable_source_date_epoch_is_a_coded_error(site_root, epoch):
     assert env_result.returncode == 1 and "E016" in env_result.stderr
 
 
+def test_an_index_number_too_long_for_an_address_is_a_coded_error(site_root):
+    """Short parts, many of them: every folder name fits, the address does not (nor the page's
+    QR code, which once failed the build as an internal error)."""
+    site = make_site(site_root, {"long.md": doc(index_no="/".join(["ab"] * 400))})
+    assert site.build_fails() == [
+        f"site/content/long.md:3:6: 错误[E130]: 索引号「{'ab/' * 20}…」太长，做不成网址（编码后共 1199 字节，上限 1000）\n"
+        "  提示：索引号一般是「机构代码/年份-序号」，写短一些。",
+    ]
+
+
 def test_a_build_date_that_does_not_exist_is_a_coded_error(site_root, monkeypatch):
     monkeypatch.delenv("SOURCE_DATE_EPOCH")
     site = make_site(site_root, {"a.md": doc()}, config=CONFIG + "build_date: 2021-02-30\n")
