@@ -5,7 +5,9 @@ this column (mergeIndex). The search page reads it only through Pagefind's docum
 `search: {pagefind: false}` in config.yml leaves it out.
 
 Pagefind indexes one page per document, rendered from its search record (generator/records.py)
-by themes/*/templates/search_record.html, so it holds what the disclosure gate let through.
+by themes/*/templates/search_record.html, so it holds what the disclosure gate let through: the
+title, the catalogue values and the opening of the body (records.LEAD), not the whole text,
+which postings/ holds.
 """
 from __future__ import annotations
 

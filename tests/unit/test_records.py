@@ -65,3 +65,18 @@ def test_plain_text_of_sanitised_html():
     # A soft line break between Han characters is no break; blocks are lines; spaces collapse.
     assert markup.plain("<p>做好防汛\n工作</p><h2>二、  要求</h2><p>a\nb</p>") == "做好防汛工作\n二、 要求\na b"
     assert markup.plain("<p>1 &lt; 2 &amp; 3</p>") == "1 < 2 & 3"
+
+
+def test_pagefind_reads_the_title_the_catalogue_and_the_lead_of_the_body():
+    # postings/ answers every query of two characters or more from the whole text; Pagefind
+    # (one-character queries) gets the opening LEAD characters, not the whole body.
+    from gongkai.build import THEMES
+    from gongkai.render import environment
+    opening, later = "甲" * (records.LEAD - 10), "乙" * 30
+    record = records.of(document(), f"<p>{opening}</p><p>{later}</p><p>结尾独有的一段话</p>", {})
+    assert record.lead() == [opening, "乙" * 10]
+    page = environment([THEMES / "default" / "templates"]).get_template("search_record.html").render(
+        record=record, lang="zh-CN")
+    assert record.title in page and record.index_no in page and opening in page
+    assert "乙" * 11 not in page and "结尾独有" not in page
+    assert records.of(document(), "<p>短</p>", {}).lead() == ["短"] and records.of(document(), "", {}).lead() == []
