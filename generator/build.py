@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
+import gc
 import hashlib
 import os
 import resource
@@ -88,12 +89,29 @@ def build(config_path: Path, content_dir: Path, output_dir: Path, progress: bool
         raise BuildFailed(report)
     cache = Cache(output_dir, sources)
     try:
-        with cache.lock():
+        with cache.lock(), _collector_paused():
             sweep(output_dir)
             cache.prune_orphans()
             return _build(config_path, content_dir, output_dir, progress, processes, cache, report, published)
     except OSError as exc:
         raise BuildFailed(_fault(exc, output_dir)) from None
+
+
+@contextmanager
+def _collector_paused():
+    """Python's cycle collector off while a build runs. A build makes millions of objects that
+    live until it ends (the state, the documents, the site model) and next to no cycles (about
+    5,000 objects in cycles after a cold build of 1,000 documents); the collector's passes over
+    that growing heap were a quarter of an edit's time at 10,000 documents (6.1 s → 4.7 s), and
+    in forked render workers they write to every inherited page. Objects are still freed when
+    their last reference goes; the collector runs again once the build is over (make serve)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def _refuse_overlap(output_dir: Path, folders: list[tuple[Path, str, bool]], config_path: Path, report: Report) -> None:

@@ -1,7 +1,6 @@
 """content/ → Documents: a sorted walk, every field of every file checked, all problems collected."""
 from __future__ import annotations
 
-import copy
 import dataclasses
 import difflib
 import hashlib
@@ -15,7 +14,7 @@ from .config import Config
 from .errors import Report
 from .frontmatter import FrontMatterMissing, FrontMatterUnclosed, split
 from .frontmatter import body as frontmatter_body
-from .model import Attachment, Document, permalink
+from .model import Attachment, Document, altered, permalink
 from .yamltree import Map, Scalar, Seq, YamlSyntaxError, scalars
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
@@ -144,10 +143,9 @@ class _DocumentReader:
             self.report.warn(path, line, col, code, message, hint)
         self.index_numbers.extend(hit.index_numbers)
         self.parsed[key] = hit
-        doc = copy.copy(hit.document)  # dataclasses.replace runs __init__: ten times slower, ten thousand times
-        object.__setattr__(doc, "category", self.categories[doc.category])
-        object.__setattr__(doc, "agencies", tuple(self.agencies[name] for name in doc.agencies))
-        return doc
+        doc = hit.document
+        return altered(doc, category=self.categories[doc.category],
+                       agencies=tuple(self.agencies[name] for name in doc.agencies))
 
     def parse(self, raw: bytes) -> Document | None:
         if not raw.strip():

@@ -12,7 +12,7 @@ import dataclasses
 from pathlib import Path
 
 from . import schema
-from .model import Document
+from .model import Document, altered
 
 FULL = "主动公开"  # published in full
 ON_REQUEST = "依申请公开"  # a catalogue entry only: metadata and how to apply
@@ -42,7 +42,7 @@ def publishable(documents: list[Document]) -> list[Document]:
     result = []
     for doc in documents:
         if doc.mode == FULL:
-            result.append(doc if isinstance(doc.body, str) else dataclasses.replace(doc, body=ReleasedBody(doc.source)))
+            result.append(doc if isinstance(doc.body, str) else altered(doc, body=ReleasedBody(doc.source)))
         elif doc.mode == ON_REQUEST:
             result.append(catalogue_entry(doc))
         # WITHHELD and anything unknown: nothing at all.
@@ -68,8 +68,9 @@ def body(doc: Document) -> str:
 
 
 def _without_dangling(doc: Document, published: set[str]) -> Document:
-    changes = {key: None for key in ("interprets", "superseded_by") if getattr(doc, key) not in published}
-    return dataclasses.replace(doc, **changes) if changes else doc
+    changes = {key: None for key in ("interprets", "superseded_by")
+               if getattr(doc, key) is not None and getattr(doc, key) not in published}
+    return altered(doc, **changes) if changes else doc
 
 
 def is_catalogue_entry(doc: Document) -> bool:
