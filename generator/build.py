@@ -18,8 +18,8 @@ from typing import Callable
 
 import jinja2
 
-from . import (checks, disclosure, frozen, incremental, lint, markup, names, new, postings, routes, search, traditional,
-               workers)
+from . import (checks, disclosure, frozen, incremental, lint, markup, names, new, postings, prepare, routes, search,
+               traditional, workers)
 from .cache import FOLDER as cache_folder, Cache, Made, Seen, State, Written, generator_hash
 from .config import Config, load_config
 from .content import downloadable, load_documents, private_files
@@ -169,8 +169,11 @@ def _build(config_path: Path, content_dir: Path, output_dir: Path, progress: boo
     # plan: the render jobs, and which of them the last build already made
     plan, shards, scripts = _plan(site, config, theme, inputs, state, cache, output_dir)
     clock.done("整理")
-    # The site before last becomes the staging folder (output.Staging).
+    # The site before last becomes the staging folder (output.Staging): a copy of output/ made
+    # in the background after the last build, if there is one (prepare.py).
     keep = cache.previous if cache.recyclable() else None
+    if keep is not None and output_dir.is_dir():
+        prepare.take(output_dir, cache.root, keep)
     staging = Staging(output_dir, recycle=keep if output_dir.is_dir() else None)
     indexing: list[_Indexing] = []  # the search indexing under way, for _reported to stop
     with _reported(config, output_dir, report, staging, indexing):
@@ -197,7 +200,14 @@ def _build(config_path: Path, content_dir: Path, output_dir: Path, progress: boo
     # remember: the state the next build starts from. The new site is published: from here on
     # nothing may fail the build, it can only be slower next time.
     _remember(state, inputs, documents_cache, made, done_shards, staging, result, report, cache, plan, untidy)
+    if len(staging.written) - staging.linked >= PREPARE_AFTER and keep is not None:
+        prepare.start(output_dir, cache.root)  # the next build would relink all of those files
     return result
+
+
+# Files written anew (not shared with output/ before) from which the next build's staging folder
+# is made in the background: at about 0.15 ms a file to relink, 2,000 cost the next build 0.3 s.
+PREPARE_AFTER = 2000
 
 
 def _configure(config_path: Path, output_dir: Path, report: Report) -> tuple[Config, Path, list]:

@@ -35,6 +35,7 @@ class Staging:
         self.written: dict[str, str] = {}  # output path → source that wrote it
         self.owners: dict[str, str] = {}  # folder path → the first source that wrote into it
         self.folders: set[str] = set()  # known to exist
+        self.linked = 0  # files shared with output/ rather than written
 
     def write(self, rel: str, content: bytes, source: str) -> None:
         target = self._fresh(rel, source)
@@ -45,6 +46,7 @@ class Staging:
         `inode`: the existing file's, where the caller knows it (then rel is a path a build
         wrote before, already checked to stay inside)."""
         target = self._target(rel, source, checked=inode is not None)
+        self.linked += 1
         if self.recycled:
             try:
                 if os.stat(target).st_ino == (inode or os.stat(existing).st_ino):
