@@ -9,6 +9,7 @@ Not a test: it prints numbers.
 """
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import sys
@@ -20,6 +21,7 @@ sys.path[:0] = [str(HERE)]
 
 import peer  # noqa: E402
 import serve_bench  # noqa: E402
+from gongkai import prepare  # noqa: E402
 from gongkai.serve import POLL_MS  # noqa: E402
 from measure import median, run  # noqa: E402
 from search_bench import QUERIES, corpus, percentile, search_costs  # noqa: E402
@@ -42,7 +44,19 @@ def measured(cmd: list[str], root: Path):
     m = run(cmd, cwd=ROOT, env=ENV)
     if m.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed:\n{m.stderr}")
+    settled(root)
     return m
+
+
+def settled(root: Path) -> None:
+    """Wait for the copy of output/ a build may leave to be made in the background
+    (generator/prepare.py), so that it does not share the machine with the next measurement.
+    An editor's next build comes seconds later; one that comes sooner waits for it, and that
+    wait is in its time."""
+    for lock in (root / ".gongkai-cache").glob(f"*/{prepare.LOCK}"):
+        time.sleep(0.5)  # the process takes its lock once started
+        with open(lock, "a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
 
 
 def summary(ms) -> dict:
