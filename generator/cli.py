@@ -6,10 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from .build import build, check, today
+from .build import build, today
 from .config import load_config
 from .errors import EXIT_OUTSIDE, NOT_CONTENT, Report
-from .new import NewFailed, create
 from .schema import parse_date
 from .errors import BuildFailed
 
@@ -135,6 +134,7 @@ def run_new(args) -> int:
     if date is None:
         print(f"发布日期「{args.date}」不是有效的日期。", file=sys.stderr)
         return 2
+    from .new import NewFailed, create  # imported when used, as check and serve are
     try:
         created = create(config, args.content, values["title"], values["category"], values["agency"], date)
     except NewFailed as exc:
@@ -181,6 +181,7 @@ def run_nginx(args) -> int:
 
 
 def run_check(args) -> int:
+    from .stages import check  # imported when used, as serve is: a build with nothing to do needs neither
     report, documents = check(args.config, args.content)
     if report.problems:
         print(report.format(), file=sys.stderr)

@@ -1,5 +1,5 @@
 """Incremental builds: which render jobs the last build already made, rendering the others,
-and bringing every job's pages into the new site. build.py asks for "these jobs, rendered";
+and bringing every job's pages into the new site. stages.py asks for "these jobs, rendered";
 this module decides what that costs.
 
 A job is reused when its key (the digest of its context, routes.py, and of what every page is

@@ -71,7 +71,7 @@ def relative(target: str, current: str) -> str:
 ELDER = "elder/"  # the 长者模式 twin of every page lives under this folder
 SHARED = ("static/", "files/", "pagefind/", "postings/")  # assets both modes use
 # What the 繁體 mirror has of its own besides pages: its search index, its feeds, and scripts
-# whose messages are converted (build.py writes them). Styles, attachments and data are shared.
+# whose messages are converted (stages.py writes them). Styles, attachments and data are shared.
 MIRRORED = ("pagefind/", "postings/")
 
 

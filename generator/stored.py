@@ -2,7 +2,7 @@
 
 The cache sits beside the sources and anyone who can write there could swap a file. Unpickling
 such a file runs whatever code it names; reading CBOR only ever gives data. A stored object
-becomes one of the types named in `TYPES` (dataclasses by field name, named tuples by position)
+becomes one of the types named in `_MODULES` (dataclasses by field name, named tuples by position)
 or plain values (str, int, bytes, list, dict, …);
 a mark naming anything else makes the whole file unreadable, which the cache treats as
 "start afresh".
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import importlib
 from decimal import Decimal
 from pathlib import Path, PurePath
 
@@ -26,29 +27,27 @@ class Unreadable(Exception):
     """The data is not a stored value of an allowed type."""
 
 
-def _types() -> dict[str, type]:
-    # Imported here: these modules import the cache's users, not the other way round.
-    from .annual import AnnualData
-    from .cache import Last, Made, Seen, State, Written
-    from .content import Parsed
-    from .model import Attachment, Document
-    from .search import IndexStats
-    return {cls.__name__: cls for cls in (State, Document, Attachment, Parsed, AnnualData, IndexStats,
-                                          Written, Made, Seen, Last)}
+# Where each type a stored value may name is defined: imported when a file names it (these modules
+# import the cache's users, not the other way round; a build with nothing to do reads only the
+# last build's summary, and loads none of the rendering modules).
+_MODULES = {"State": "cache", "Written": "cache", "Made": "cache", "Seen": "cache", "Last": "cache",
+            "Document": "model", "Attachment": "model", "Parsed": "content", "AnnualData": "annual",
+            "IndexStats": "search"}
+TYPES: dict[str, type] = {}  # the types of _MODULES met so far
 
 
-TYPES: dict[str, type] = {}
+def _type(name) -> type | None:
+    kind = TYPES.get(name)
+    if kind is None and name in _MODULES:
+        kind = TYPES[name] = getattr(importlib.import_module(f".{_MODULES[name]}", __package__), name)
+    return kind
 
 
 def dumps(value) -> bytes:
-    if not TYPES:
-        TYPES.update(_types())
     return cbor2.dumps(_encode(value))
 
 
 def loads(data: bytes):
-    if not TYPES:
-        TYPES.update(_types())
     try:
         plain = cbor2.loads(data)
     except Exception as exc:  # noqa: BLE001 - cbor2 raises many kinds for damaged data
@@ -69,7 +68,7 @@ def _encode(value):
         return [_encode(v) for v in value]
     if kind is tuple:
         return {MARK: ["T", [_encode(v) for v in value]]}
-    if isinstance(value, tuple) and TYPES.get(kind.__name__) is kind:  # a NamedTuple of TYPES: by position
+    if isinstance(value, tuple) and _type(kind.__name__) is kind:  # a NamedTuple of TYPES: by position
         return {MARK: ["R", kind.__name__, [_encode(v) for v in value]]}
     if kind in (frozenset, set):
         return {MARK: ["S", [_encode(v) for v in value]]}
@@ -79,7 +78,7 @@ def _encode(value):
         return {MARK: ["P", str(value)]}
     if kind is Decimal:
         return {MARK: ["N", str(value)]}
-    if dataclasses.is_dataclass(value) and not isinstance(value, type) and TYPES.get(kind.__name__) is kind:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type) and _type(kind.__name__) is kind:
         return {MARK: ["O", kind.__name__, {f.name: _encode(value.__dict__[f.name]) for f in dataclasses.fields(value)}]}
     raise TypeError(f"the build cache cannot store {kind.__name__}")
 
@@ -109,13 +108,13 @@ def _decode(value):
     if what == "N":
         return Decimal(_text(mark[1]))
     if what == "R":
-        cls, values = TYPES[mark[1]], mark[2]
-        if type(values) is not list or len(values) != len(cls._fields):
+        cls, values = _type(mark[1]), mark[2]
+        if cls is None or type(values) is not list or len(values) != len(cls._fields):
             raise ValueError(f"fields of {mark[1]}")
         return cls(*(_decode(v) for v in values))
     if what == "O":
-        cls, fields = TYPES[mark[1]], mark[2]
-        if type(fields) is not dict or set(fields) != {f.name for f in dataclasses.fields(cls)}:
+        cls, fields = _type(mark[1]), mark[2]
+        if cls is None or type(fields) is not dict or set(fields) != {f.name for f in dataclasses.fields(cls)}:
             raise ValueError(f"fields of {mark[1]}")
         # Not through __init__: ten thousand documents, and the values were checked when stored.
         obj = object.__new__(cls)

@@ -6,7 +6,7 @@ import json
 import subprocess
 import sys
 
-from gongkai.build import check
+from gongkai.stages import check
 
 CONFIG_GOV = """\
 name: 导入测试

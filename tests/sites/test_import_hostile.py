@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from gongkai.build import check
+from gongkai.stages import check
 from gongkai.cli import main
 from gongkai.config import load_config
 from gongkai.errors import Report

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from hypothesis import event, given, settings, strategies as st
 
-from gongkai.build import check
+from gongkai.stages import check
 from gongkai.config import load_config
 from gongkai.errors import Report
 from gongkai.frontmatter import split

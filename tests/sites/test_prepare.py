@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from gongkai import build as build_module, prepare
+from gongkai import prepare, stages
 from gongkai.build import build
 from gongkai.cache import location
 
@@ -29,7 +29,7 @@ def inodes(root: Path) -> dict[str, int]:
 
 @pytest.fixture
 def site(tmp_path, monkeypatch):
-    monkeypatch.setattr(build_module, "PREPARE_AFTER", 1)  # the sample is small: prepare after every build
+    monkeypatch.setattr(stages, "PREPARE_AFTER", 1)  # the sample is small: prepare after every build
     root = tmp_path / "site"
     shutil.copytree(ROOT / "content", root / "content")
     shutil.copy(ROOT / "config.yml", root / "config.yml")
