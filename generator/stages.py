@@ -219,8 +219,16 @@ class _Indexing:
                 files = [(url, cache.record(record, kind)) for url, record in records]
                 self.todo.append((script, name, files, number == 0))
         self.pool = ThreadPoolExecutor(max_workers=processes)
-        self.running = [self.pool.submit(search.build_shard, files, self.bundle(script) / name, len(files), primary)
+        self.services = search.Services()
+        self.running = [self.pool.submit(search.build_shard, files, self.bundle(script) / name, len(files), primary,
+                                         self.services)
                         for script, name, files, primary in self.todo]
+
+    def stop(self) -> None:
+        """Every shard indexed (or failed), then the Pagefind services closed: only then is
+        their peak memory known (getrusage counts children that have ended)."""
+        self.pool.shutdown(wait=True)
+        self.services.close()
 
     def bundle(self, script: str) -> Path:
         return self.staging.root / script / search.BUNDLE
@@ -289,7 +297,7 @@ class _Indexing:
         return [len(data) for data in written.values()]
 
     def wait(self) -> None:
-        self.pool.shutdown(wait=True)
+        self.stop()
         for future in self.running:
             future.result()  # raises SearchIndexFailed
 
@@ -297,7 +305,7 @@ class _Indexing:
 def _abandon(indexing: _Indexing | None, staging: Staging) -> None:
     """A failed build: let any Pagefind finish writing before its folder is removed."""
     if indexing is not None:
-        indexing.pool.shutdown(wait=True)
+        indexing.stop()
     staging.discard()
 
 
