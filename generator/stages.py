@@ -197,7 +197,8 @@ def _remember(state: State, inputs: _Inputs, documents_cache: dict, made: dict, 
 
 class _Indexing:
     """Every search shard: reused where its records did not change, else indexed again by
-    Pagefind in the background, several at a time (each Pagefind is one process of bounded size).
+    Pagefind in the background, several at a time (one Pagefind process per indexing thread,
+    shard after shard; a shard's index is deleted from it once written, so its memory stays bounded).
     The 繁體 mirror has an index of its own, of the same shards, under zh-hant/."""
 
     def __init__(self, shards: dict, record_keys: dict, state: State, cache: Cache, staging: Staging,
