@@ -138,14 +138,8 @@ class Digests:
         kind = type(value)
         parts = [f"{kind.__module__}.{kind.__qualname__}("]
         for name in _fields(kind):
-            field = getattr(value, name)
-            if type(field) is str:  # most fields: what _encode writes, without the call
-                parts.append(f"{name}=s{len(field)}:{field}")
-            elif field is None:
-                parts.append(f"{name}=NoneType:None;")
-            else:
-                parts.append(name + "=")
-                self._encode(field, parts)
+            parts.append(name + "=")
+            self._encode(getattr(value, name), parts)
         parts.append(")")
         found = "@" + hashlib.sha256("".join(parts).encode("utf-8", "surrogatepass")).hexdigest() + ";"
         self._seen[id(value)] = (value, found)

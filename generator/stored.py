@@ -68,7 +68,7 @@ def _encode(value):
         return [_encode(v) for v in value]
     if kind is tuple:
         return {MARK: ["T", [_encode(v) for v in value]]}
-    if isinstance(value, tuple) and _type(kind.__name__) is kind:  # a NamedTuple of TYPES: by position
+    if isinstance(value, tuple) and _type(kind.__name__) is kind:  # a NamedTuple of _MODULES: by position
         return {MARK: ["R", kind.__name__, [_encode(v) for v in value]]}
     if kind in (frozenset, set):
         return {MARK: ["S", [_encode(v) for v in value]]}
