@@ -119,6 +119,10 @@ class _Saved(NamedTuple):
 
 _SAVED: dict[Path, _Saved] = {}  # cache folder → what this process last saved there
 
+# Postings sections this process read or made, by key (content-addressed, so never stale): make
+# serve's next build takes them from here rather than decoding every section file again.
+_SECTIONS: dict[str, dict] = {}
+
 FOLDER = ".gongkai-cache"
 OUTPUT_NOTE = "output"  # in each cache: the path of the output folder it belongs to
 
@@ -294,12 +298,19 @@ class Cache:
         return self.records / key[:2] / f"{key}.{kind}"
 
     def section(self, key: str) -> dict | None:
+        """A postings section's parts by its key (the digest of everything it is made of)."""
+        parts = _SECTIONS.get(key)
+        if parts is not None:
+            return parts
         try:
             with open(self.sections / f"{key}.cbor", "rb") as f:
                 parts = stored.loads(f.read())
         except (OSError, stored.Unreadable):  # missing or unreadable: the section is built again
             return None
-        return parts if isinstance(parts, dict) else None
+        if not isinstance(parts, dict):
+            return None
+        _SECTIONS[key] = parts
+        return parts
 
     def save_section(self, key: str, parts: dict) -> None:
         self.sections.mkdir(parents=True, exist_ok=True)
@@ -307,8 +318,11 @@ class Cache:
         with os.fdopen(fd, "wb") as out:
             out.write(stored.dumps(parts))
         os.replace(tmp, self.sections / f"{key}.cbor")
+        _SECTIONS[key] = parts
 
     def prune_sections(self, keep: set[str]) -> None:
+        for key in [key for key in _SECTIONS if key not in keep]:
+            del _SECTIONS[key]
         if self.sections.is_dir():
             for path in self.sections.iterdir():
                 if path.stem not in keep:

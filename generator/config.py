@@ -290,18 +290,40 @@ def _is_date(text: str) -> bool:
     return True
 
 
+# The config this process last read without a problem: path → (its bytes, the Config). make serve
+# reads config.yml before every build; the same Config object again keeps the categories and
+# agencies the same objects too, so that documents and page digests are remembered from build
+# to build (content.py, frozen.py) rather than made again.
+_LAST: dict[Path, tuple[bytes, Config]] = {}
+
+
 def load_config(path: Path, report: Report) -> Config | None:
     """Read and check config.yml; every problem goes into `report`; None if unusable."""
     if not path.is_file():
         report.add(path, 1, 1, "E001", "找不到站点配置文件", "在站点目录中创建 config.yml，或用 --config 指定配置文件。")
         return None
     try:
-        tree = load(path.read_text(encoding="utf-8-sig"))
-    except UnicodeDecodeError:
-        report.add(path, 1, 1, "E002", "配置文件不是 UTF-8 编码", "用编辑器把文件另存为 UTF-8 编码。")
-        return None
+        data = path.read_bytes()
     except OSError as exc:
         report.add(path, 1, 1, "E001", f"无法读取站点配置文件（{exc.strerror}）", "检查 config.yml 的权限：运行构建的用户要能读取它。")
+        return None
+    last = _LAST.get(path)
+    if last is not None and last[0] == data:
+        return last[1]
+    problems = len(report.problems)
+    config = _load(path, data, report)
+    if config is not None and len(report.problems) == problems:  # a Config read with warnings is read again
+        _LAST.clear()
+        _LAST[path] = (data, config)
+    return config
+
+
+def _load(path: Path, data: bytes, report: Report) -> Config | None:
+    try:
+        # (newlines as a file read as text has them)
+        tree = load(data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n"))
+    except UnicodeDecodeError:
+        report.add(path, 1, 1, "E002", "配置文件不是 UTF-8 编码", "用编辑器把文件另存为 UTF-8 编码。")
         return None
     except YamlSyntaxError as exc:
         report.add(path, exc.line, exc.col, "E002", f"配置文件格式错误：{exc.message}", exc.hint)

@@ -10,6 +10,7 @@ import stat
 from pathlib import Path
 
 from . import annual, markup, schema
+from .carried import Carried
 from .config import Config
 from .errors import Report
 from .frontmatter import FrontMatterMissing, FrontMatterUnclosed, split
@@ -54,10 +55,16 @@ def load_documents(config: Config, content_dir: Path, report: Report,
     documents = [doc for path in source_files(content_dir) if (doc := reader.read(path))]
     _check_references(reader.index_numbers, documents, report)
     _check_attachments(documents, report)
+    _REUSED.turn()
     if cache is not None:
         cache.clear()
         cache.update(reader.parsed)
     return documents
+
+
+# The Document made from a cached Parsed under a Config, for the next build of this process
+# (carried.py): the same Document objects again, whose digests are remembered.
+_REUSED = Carried()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -143,9 +150,12 @@ class _DocumentReader:
             self.report.warn(path, line, col, code, message, hint)
         self.index_numbers.extend(hit.index_numbers)
         self.parsed[key] = hit
-        doc = hit.document
-        return altered(doc, category=self.categories[doc.category],
-                       agencies=tuple(self.agencies[name] for name in doc.agencies))
+        doc = _REUSED.get(hit, self.config)
+        if doc is None:
+            doc = _REUSED.put(hit, (self.config,), altered(
+                hit.document, category=self.categories[hit.document.category],
+                agencies=tuple(self.agencies[name] for name in hit.document.agencies)))
+        return doc
 
     def parse(self, raw: bytes) -> Document | None:
         if not raw.strip():

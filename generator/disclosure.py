@@ -12,6 +12,7 @@ import dataclasses
 from pathlib import Path
 
 from . import schema
+from .carried import Carried
 from .model import Document, altered
 
 FULL = "主动公开"  # published in full
@@ -23,6 +24,12 @@ PUBLISHED_MODES = (FULL, ON_REQUEST)
 # and cache keys. None of them is shown to readers; model tests check that this list and the
 # schema together name every attribute.
 STRUCTURAL = ("source", "body", "body_line", "lines", "digest")
+
+
+# What the gate made of a document, given back for the very same (frozen) document in the
+# next build of this process (carried.py): a pure function of it, kept so that make serve's
+# documents stay the same objects, whose digests are remembered.
+_MADE = Carried()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -42,10 +49,12 @@ def publishable(documents: list[Document]) -> list[Document]:
     result = []
     for doc in documents:
         if doc.mode == FULL:
-            result.append(doc if isinstance(doc.body, str) else altered(doc, body=ReleasedBody(doc.source)))
+            result.append(doc if isinstance(doc.body, str) else
+                          _MADE.get(doc) or _MADE.put(doc, (), altered(doc, body=ReleasedBody(doc.source))))
         elif doc.mode == ON_REQUEST:
-            result.append(catalogue_entry(doc))
+            result.append(_MADE.get(doc) or _MADE.put(doc, (), catalogue_entry(doc)))
         # WITHHELD and anything unknown: nothing at all.
+    _MADE.turn()
     # A reference to a withheld document would leak its 索引号: drop it.
     published = {doc.index_no for doc in result}
     return [_without_dangling(doc, published) for doc in result]

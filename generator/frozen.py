@@ -87,10 +87,14 @@ def _fields(kind: type) -> tuple[str, ...]:
 
 class Digests:
     """Digests of values, remembering those of the dataclass instances met (a document appears
-    in many pages' contexts): one instance per build, so the remembered objects stay alive."""
+    in many pages' contexts). The remembered objects are kept alive with their digests, so an
+    id is never another object's; `before`: what the last build's Digests remembered (`seen`),
+    for objects a build meets again (make serve keeps its documents and config from build to
+    build). The values are frozen, as everything a page context holds is never changed."""
 
-    def __init__(self):
-        self._seen: dict[int, tuple[object, str]] = {}
+    def __init__(self, before: dict | None = None):
+        self.seen: dict[int, tuple[object, str]] = {}
+        self._before = before or {}
 
     def of(self, value) -> str:
         parts: list[str] = []
@@ -132,8 +136,12 @@ class Digests:
                              "its digest would not change when it does")
 
     def _dataclass(self, value) -> str:
-        seen = self._seen.get(id(value))
+        seen = self.seen.get(id(value))
         if seen is not None and seen[0] is value:
+            return seen[1]
+        seen = self._before.get(id(value))
+        if seen is not None and seen[0] is value:
+            self.seen[id(value)] = seen
             return seen[1]
         kind = type(value)
         parts = [f"{kind.__module__}.{kind.__qualname__}("]
@@ -142,7 +150,7 @@ class Digests:
             self._encode(getattr(value, name), parts)
         parts.append(")")
         found = "@" + hashlib.sha256("".join(parts).encode("utf-8", "surrogatepass")).hexdigest() + ";"
-        self._seen[id(value)] = (value, found)
+        self.seen[id(value)] = (value, found)
         return found
 
 

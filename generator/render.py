@@ -193,8 +193,9 @@ class Renderer:
 
     def catalogue(self, context: CatalogueContext) -> Iterator[Page]:
         config = self.config
-        yield Page(opendata.JSON, opendata.catalogue_json(config.name, config.base_url, context.documents), "开放数据")
-        yield Page(opendata.CSV, opendata.catalogue_csv(config.base_url, context.documents), "开放数据")
+        data, table = opendata.catalogue(config.name, config.base_url, context.documents)
+        yield Page(opendata.JSON, data, "开放数据")
+        yield Page(opendata.CSV, table, "开放数据")
 
     def sitemap(self, context: SitemapContext) -> Iterator[Page]:
         for path, data in sitemap.files(self.config.base_url, list(context.listed)):

@@ -20,9 +20,11 @@ from . import (checks, disclosure, frozen, incremental, lint, markup, names, new
                traditional, workers)
 from .build import BuildResult, _Inputs, _settings, _Stages, _FAULT_HINTS, build_date
 from .cache import Cache, Made, State, Written
-from .config import Config
+from .annual import AnnualData
+from .config import Agency, Category, Config
 from .content import downloadable, load_documents, private_files
 from .errors import BuildFailed, Report
+from .model import Attachment, Document
 from .output import DoubleWrite, Staging
 from .render import Renderer, environment
 from .site import build_site
@@ -87,6 +89,13 @@ def make(config: Config, theme: Path, statics: list, inputs: _Inputs, content_di
 PREPARE_AFTER = 2000
 
 
+# The digests the last build in this process computed (frozen.Digests.seen) of the values a
+# next build can meet again (make serve: its documents and columns; content.py, config.py).
+# Page contexts are made anew by every build: theirs are not kept.
+_DIGESTS: dict[str, dict] = {}
+_LASTING = frozenset({Document, Attachment, Category, Agency, AnnualData})
+
+
 def _plan(site, config: Config, theme: Path, inputs: _Inputs, state: State, cache: Cache,
           output_dir: Path) -> tuple[incremental.Plan, dict, list]:
     """The render jobs (routes.py) and which of them to render (incremental.py); the Pagefind
@@ -97,9 +106,10 @@ def _plan(site, config: Config, theme: Path, inputs: _Inputs, state: State, cach
     env = environment([config.root / "templates", theme / "templates"])
     shards = search.plan_shards(site.documents, config.search_shard_size) if config.search_pagefind else {}
     jobs = routes.jobs(site, tuple(shards))
-    digests = frozen.Digests()
+    digests = frozen.Digests(_DIGESTS.pop("last", None))
     keys = [hashlib.sha256(f"{inputs.rendering}|{job.id}|{job.kind}|{digests.of(job.context)}".encode()).hexdigest()
             for job in jobs]
+    _DIGESTS["last"] = {key: seen for key, seen in digests.seen.items() if type(seen[0]) in _LASTING}
     scripts = traditional.indexes(config.traditional)
     kinds = [kind for _script, record, terms in scripts for kind in ((record, terms) if shards else (terms,))]
     make = Renderer(config, env).make
