@@ -19,7 +19,7 @@ class Carried:
         for kept in (self._now, self._last):
             entry = kept.get(id(source))
             if (entry is not None and entry[0] is source and len(entry[1]) == len(inputs)
-                     and all(a is b for a, b in zip(entry[1], inputs))):
+                    and all(a is b for a, b in zip(entry[1], inputs))):
                 self._now[id(source)] = entry
                 return entry[2]
         return None
