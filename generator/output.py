@@ -36,6 +36,7 @@ class Staging:
         self.owners: dict[str, str] = {}  # folder path → the first source that wrote into it
         self.folders: set[str] = set()  # known to exist
         self.linked = 0  # files shared with output/ rather than written
+        self.pending: dict[str, tuple[str, int]] = {}  # rel → (file of output/ to link, its inode)
 
     def write(self, rel: str, content: bytes, source: str) -> None:
         target = self._fresh(rel, source)
@@ -44,16 +45,13 @@ class Staging:
     def link(self, rel: str, existing: str, source: str, inode: int | None = None) -> None:
         """A file the previous build made and this one would make the same: shared, not copied.
         `inode`: the existing file's, where the caller knows it (then rel is a path a build
-        wrote before, already checked to stay inside)."""
+        wrote before, already checked to stay inside). In a recycled folder, which most often
+        shares it already, it is linked by `settle` (one walk, not a stat for each file)."""
         target = self._target(rel, source, checked=inode is not None)
         self.linked += 1
         if self.recycled:
-            try:
-                if os.stat(target).st_ino == (inode or os.stat(existing).st_ino):
-                    return  # the site before last already shares it
-                replace(target)
-            except (FileNotFoundError, NotADirectoryError):
-                pass
+            self.pending[rel] = (existing, inode or os.stat(existing).st_ino)
+            return
         self._folder(os.path.dirname(target))
         os.link(existing, target)
 
@@ -75,25 +73,36 @@ class Staging:
             make_folder(folder)
             self.folders.add(folder)
 
-    def prune(self) -> None:
-        """Remove whatever the recycled folder holds that this build did not write: what the
-        site before last had, and anything put into output/ since (a deploy step's .gz files,
-        say), which only looking can find."""
+    def settle(self) -> None:
+        """Once every file is written: bring the recycled folder to exactly this build's site.
+        Remove whatever it holds that this build did not write (what the site before last had,
+        and anything put into output/ since, a deploy step's .gz files say, which only looking
+        can find), and link each file `link` left pending that it does not already share: the
+        folder listing gives each file's inode, so a file it shares costs no call of its own."""
         if self.recycled:
-            self._prune(str(self.root), "")
+            self._settle(str(self.root), "")
+        for rel, (existing, _inode) in sorted(self.pending.items()):  # not there, or another file was
+            target = self.root_path + rel
+            self._folder(os.path.dirname(target))
+            os.link(existing, target)
+        self.pending.clear()
 
-    def _prune(self, folder: str, prefix: str) -> bool:
+    def _settle(self, folder: str, prefix: str) -> bool:
         """True if the folder is left empty."""
         empty = True
         with os.scandir(folder) as entries:
             for entry in entries:
                 rel = prefix + entry.name
                 if entry.is_dir(follow_symlinks=False):
-                    if self._prune(entry.path, rel + "/"):
+                    # (a folder where this build has a file holds nothing it wrote: it goes)
+                    if self._settle(entry.path, rel + "/") and rel not in self.owners:
                         os.rmdir(entry.path)
                     else:
                         empty = False
-                elif rel in self.written:
+                elif rel in self.pending and entry.inode() == self.pending[rel][1]:
+                    del self.pending[rel]  # the site before last already shares it
+                    empty = False
+                elif rel in self.written and rel not in self.pending:  # written by this build
                     empty = False
                 else:
                     os.unlink(entry.path)

@@ -69,7 +69,7 @@ def make(config: Config, theme: Path, statics: list, inputs: _Inputs, content_di
         index = indexing[0].finish(done_shards, site.documents, _cards(plan, made))
         clock.done("建立索引")
         # publish: output/ replaced in one rename
-        staging.prune()
+        staging.settle()
         cache.forget()
         untidy = staging.commit(keep)
         clock.done("替换输出")
