@@ -11,6 +11,7 @@ which postings/ holds.
 """
 from __future__ import annotations
 
+import atexit
 import base64
 import contextlib
 import hashlib
@@ -116,16 +117,47 @@ class Services:
     def get(self) -> _Service:
         service = getattr(self._local, "service", None)
         if service is None:
-            service = self._local.service = _Service()
+            with _IDLE_LOCK:
+                service = _IDLE.pop() if _IDLE else None
+            service = self._local.service = service or _Service()
             with self._lock:
                 self._started.append(service)
         return service
 
     def close(self) -> None:
+        """Each service ends, or with `keep_services` waits idle for the next build, if it
+        finished its last shard (an index it did not delete would stay in it)."""
         with self._lock:
             started, self._started = self._started, []
         for service in started:
-            service.__exit__()
+            if _KEEP and service.clean and service.process.poll() is None:
+                with _IDLE_LOCK:
+                    _IDLE.append(service)
+            else:
+                service.__exit__()
+
+
+# Services kept running between the builds of a process that builds again and again (make
+# serve, keep_services): an edit re-indexes one shard, and starting a service cost as much.
+_IDLE: list[_Service] = []
+_IDLE_LOCK = threading.Lock()
+_KEEP = False
+
+
+def keep_services() -> None:
+    """From now on, services wait idle between builds, until this process exits."""
+    global _KEEP
+    if not _KEEP:
+        _KEEP = True
+        atexit.register(_end_idle)
+
+
+def _end_idle() -> None:
+    with _IDLE_LOCK:
+        idle = list(_IDLE)
+        _IDLE.clear()
+    for service in idle:
+        service.__exit__()
 
 
 def build_shard(records: list[tuple[str, Path]], bundle: Path, expected_pages: int, primary: bool,
@@ -141,6 +173,7 @@ def build_shard(records: list[tuple[str, Path]], bundle: Path, expected_pages: i
     merges the other shards into it (mergeIndex), which reads only their index files."""
     with contextlib.ExitStack() as own:
         service = services.get() if services else own.enter_context(_Service())
+        service.clean = False
         index = service.send({"type": "NewIndex", "config": None})["index_id"]
         for url, record in sorted(records):
             service.send({"type": "AddFile", "index_id": index, "file_path": None, "url": "/" + url,
@@ -152,6 +185,7 @@ def build_shard(records: list[tuple[str, Path]], bundle: Path, expected_pages: i
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(base64.b64decode(file["content"]))
         service.send({"type": "DeleteIndex", "index_id": index})
+        service.clean = True
     try:
         entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
         pages = sum(language["page_count"] for language in entry["languages"].values())
@@ -190,6 +224,7 @@ class _Service:
             self.log.close()
             raise SearchIndexFailed(f"Pagefind 建立索引失败：Pagefind 程序无法运行（{exc.strerror}）") from None
         self.buffer, self.number = b"", 0
+        self.clean = True  # no index of a shard left in it
 
     def __enter__(self):
         return self
