@@ -73,21 +73,28 @@ class Staging:
             make_folder(folder)
             self.folders.add(folder)
 
-    def settle(self) -> None:
-        """Once every file is written: bring the recycled folder to exactly this build's site.
-        Remove whatever it holds that this build did not write (what the site before last had,
-        and anything put into output/ since, a deploy step's .gz files say, which only looking
-        can find), and link each file `link` left pending that it does not already share: the
-        folder listing gives each file's inode, so a file it shares costs no call of its own."""
+    def settle(self, within: tuple[str, ...] = ("",), leave: tuple[str, ...] = ()) -> None:
+        """Once every file of the folders `within` ("": the whole site) is written, but those of
+        the folders `leave` (settled by a later call): bring the recycled folder to exactly this
+        build's site. Remove whatever it holds that this build did not write (what the site
+        before last had, and anything put into output/ since, a deploy step's .gz files say,
+        which only looking can find), and link each file `link` left pending that it does not
+        already share: the folder listing gives each file's inode, so a file it shares costs no
+        call of its own."""
         if self.recycled:
-            self._settle(str(self.root), "")
-        for rel, (existing, _inode) in sorted(self.pending.items()):  # not there, or another file was
+            for top in within:
+                folder = self.root_path + top
+                if not top or os.path.isdir(folder) and not os.path.islink(folder):
+                    self._settle(folder, top + "/" if top else "", frozenset(leave))
+        mine = lambda rel: any(rel.startswith(top + "/" if top else top) for top in within) and not any(  # noqa: E731
+            rel.startswith(top + "/") for top in leave)
+        for rel in sorted(r for r in self.pending if mine(r)):  # not there, or another file was
+            existing, _inode = self.pending.pop(rel)
             target = self.root_path + rel
             self._folder(os.path.dirname(target))
             os.link(existing, target)
-        self.pending.clear()
 
-    def _settle(self, folder: str, prefix: str) -> bool:
+    def _settle(self, folder: str, prefix: str, leave: frozenset) -> bool:
         """True if the folder is left empty."""
         empty = True
         with os.scandir(folder) as entries:
@@ -95,7 +102,9 @@ class Staging:
                 rel = prefix + entry.name
                 if entry.is_dir(follow_symlinks=False):
                     # (a folder where this build has a file holds nothing it wrote: it goes)
-                    if self._settle(entry.path, rel + "/") and rel not in self.owners:
+                    if rel in leave:
+                        empty = False
+                    elif self._settle(entry.path, rel + "/", leave) and rel not in self.owners:
                         os.rmdir(entry.path)
                     else:
                         empty = False

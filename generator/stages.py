@@ -64,12 +64,13 @@ def make(config: Config, theme: Path, statics: list, inputs: _Inputs, content_di
                                   scripts, names.searched(config.agencies)))
         made = incremental.place(plan, finished, staging, output_dir)
         _copy_files(config, site, statics, form, staging)
+        staging.settle(leave=SEARCH_FOLDERS)  # while Pagefind indexes
         clock.done("写入页面")
         done_shards: dict[str, Made] = {}
         index = indexing[0].finish(done_shards, site.documents, _cards(plan, made))
+        staging.settle(within=SEARCH_FOLDERS)
         clock.done("建立索引")
         # publish: output/ replaced in one rename
-        staging.settle()
         cache.forget()
         untidy = staging.commit(keep)
         clock.done("替换输出")
@@ -83,6 +84,9 @@ def make(config: Config, theme: Path, statics: list, inputs: _Inputs, content_di
         prepare.start(output_dir, cache.root)  # the next build would relink all of those files
     return result
 
+
+# The folders the search indexes are written into, last (the site's and the 繁體 mirror's).
+SEARCH_FOLDERS = tuple(script + folder for script in ("", traditional.PREFIX) for folder in (search.BUNDLE, postings.FOLDER))
 
 # Files written anew (not shared with output/ before) from which the next build's staging folder
 # is made in the background: at about 0.15 ms a file to relink, 2,000 cost the next build 0.3 s.
@@ -245,12 +249,13 @@ class _Indexing:
         return self.staging.root / script / search.BUNDLE
 
     def finish(self, done: dict, documents: list, cards: dict[tuple[str, str], str]) -> search.IndexStats:
-        """Wait for Pagefind, then write postings/; `cards` names each document's card: (script, URL) → hash."""
+        """Write postings/ (while Pagefind indexes), then wait for Pagefind; `cards` names each
+        document's card: (script, URL) → hash."""
         sections = {script: self.sections(script, terms, documents) for script, _kind, terms in self.scripts}
         self.cache.prune_sections(self.kept)
+        sizes = [size for script, _kind, _terms in self.scripts for size in self.postings(script, sections[script], cards)]
         self.wait()
         rebuilt = {script + name for script, name, _files, _primary in self.todo}
-        sizes = []
         for script, _kind, _terms in self.scripts:
             for name in self.shards:
                 shard = script + name
@@ -266,8 +271,6 @@ class _Indexing:
                         st = path.stat()
                         files.append(Written(rel, "search index", st.st_ino, st.st_size, st.st_mtime_ns))
                 done[shard] = Made(self.keys[shard], tuple(files))
-        for script, _kind, _terms in self.scripts:
-            sizes += self.postings(script, sections[script], cards)
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss if self.todo else 0
         files = [f for name in done for f in done[name].files]
         return search.IndexStats(self.pages, len(files) + len(sizes), sum(f.size for f in files) + sum(sizes),
