@@ -79,7 +79,11 @@ def tokens(text: str) -> list[str]:
     """Han bigrams and ASCII words of the text, with repeats; numbers without leading zeros (063
     is 63). A lone Han character is no term: search.js ignores it in queries too (it would
     match half of everything)."""
-    marked = _marked(text)
+    return _tokens(_marked(text))
+
+
+def _tokens(marked: str) -> list[str]:
+    """tokens() of the text whose _marked() this is."""
     found = [f"#{year}/{serial}" for year, serial in _DOC_NUMBER.findall(marked)]
     text = _spaced(marked)
     for run in _HAN.findall(text):
@@ -108,17 +112,34 @@ def weight(count: float, length: int) -> int:
 def document_terms(record) -> bytes:
     """One document's terms file: its terms with their weights, and its filter values, from its
     search record (generator/records.py), so postings/ holds what the record holds and no more."""
-    body = tokens("\n".join([record.title, record.text, record.catalogue()]))
-    counts = Counter(body)
-    for term, n in Counter(tokens(record.title)).items():
-        counts[term] += TITLE_BOOST * n
-    for term in set(tokens(record.doc_no)):
-        counts[term] += DOC_NO_BOOST
-    terms = sorted(counts)
-    digit = {n: ALPHABET[weight(n, len(body))] for n in set(counts.values())}  # few distinct counts
-    weights = "".join([digit[counts[t]] for t in terms])
+    marked = tuple(_marked(text) for text in ("\n".join([record.title, record.text, record.catalogue()]),
+                                                record.title, record.doc_no))
+    if _LAST and _LAST[0] == marked:
+        terms, weights = _LAST[1], _LAST[2]
+    else:
+        terms, weights = _weighted(*marked)
+        _LAST[:] = [marked, terms, weights]
     facets = sorted({f"{name}={value}" for name, value in record.facets()})
     return json.dumps([terms + facets, weights + "0" * len(facets)], ensure_ascii=False).encode("utf-8")
+
+
+# The last document's terms and weights, by the text they are cut from (_marked, folded to 简体):
+# the 繁體 mirror's record of a document comes next, and its text most often folds back to the
+# very same, which gives the very same terms. Only its filter values (converted) differ.
+_LAST: list = []
+
+
+def _weighted(body: str, title: str, doc_no: str) -> tuple[list[str], str]:
+    """The terms, sorted, and their weights (a digit each), from the _marked() texts."""
+    found = _tokens(body)
+    counts = Counter(found)
+    for term, n in Counter(_tokens(title)).items():
+        counts[term] += TITLE_BOOST * n
+    for term in set(_tokens(doc_no)):
+        counts[term] += DOC_NO_BOOST
+    terms = sorted(counts)
+    digit = {n: ALPHABET[weight(n, len(found))] for n in set(counts.values())}  # few distinct counts
+    return terms, "".join([digit[counts[t]] for t in terms])
 
 
 def format_() -> dict:

@@ -3,10 +3,15 @@ filters, the result card and Pagefind's page are all made."""
 from __future__ import annotations
 
 import datetime as dt
+import html
+import itertools
 import json
+from pathlib import Path
 from types import SimpleNamespace
 
-from gongkai import markup, postings, records
+import pytest
+
+from gongkai import markup, postings, records, traditional
 
 
 def document(**fields):
@@ -80,3 +85,30 @@ def test_pagefind_reads_the_title_the_catalogue_and_the_lead_of_the_body():
     assert record.title in page and record.index_no in page and opening in page
     assert "乙" * 11 not in page and "结尾独有" not in page
     assert records.of(document(), "<p>短</p>", {}).lead() == ["短"] and records.of(document(), "", {}).lead() == []
+
+
+def test_the_mirror_terms_derived_from_the_simplified_ones_equal_terms_computed_afresh(monkeypatch):
+    """postings.document_terms gives the 繁體 mirror's record the terms of the 简体 record it was
+    converted from where both fold to the same text (a derived copy): compared here with terms
+    cut from the mirror's own text, on real bodies, both ways taken."""
+    corpus = Path(__file__).resolve().parents[3] / "shared/corpus/hebei_xxgk.jsonl"
+    if not corpus.is_file():
+        pytest.skip("../shared/corpus/hebei_xxgk.jsonl is not beside this checkout")
+    cut = []  # each time terms are cut from a text, not taken from the record before
+    weighted = postings._weighted
+    monkeypatch.setattr(postings, "_weighted", lambda *texts: cut.append(1) or weighted(*texts))
+    converter = traditional.Converter("s2t")
+    derived = 0
+    with corpus.open(encoding="utf-8") as lines:
+        for line in itertools.islice(lines, 300):
+            row = json.loads(line)
+            record = records.of(document(title=row["title"], doc_no=row["doc_no"] or None), "".join(
+                f"<p>{html.escape(p)}</p>" for p in (row["body"] or "").split("\n")), {})
+            mirror = records.converted(record, converter.texts)
+            postings.document_terms(record)
+            cut.clear()
+            terms = postings.document_terms(mirror)  # after its 简体 record's, as a document job makes them
+            derived += not cut
+            postings._LAST.clear()
+            assert terms == postings.document_terms(mirror), row["id"]
+    assert 0 < derived < 300  # both ways were taken (答复 → 答覆 folds to another text: cut afresh)
