@@ -5,7 +5,10 @@ import ctypes
 import os
 import shutil
 import tempfile
+import threading
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 
 class DoubleWrite(Exception):
@@ -25,7 +28,7 @@ class Staging:
     before last has nearly all of them. Files shared with output/ by hard links are never
     written in place: a file is replaced by unlinking its name first."""
 
-    def __init__(self, output: Path, recycle: Path | None = None):
+    def __init__(self, output: Path, recycle: Path | None = None, listing: Listing | None = None):
         self.output = output.resolve()
         self.output.parent.mkdir(parents=True, exist_ok=True)
         self.recycled = recycle is not None and recycle.is_dir()
@@ -37,6 +40,7 @@ class Staging:
         self.folders: set[str] = set()  # known to exist
         self.linked = 0  # files shared with output/ rather than written
         self.pending: dict[str, tuple[str, int]] = {}  # rel → (file of output/ to link, its inode)
+        self.listing = listing if self.recycled else None  # what the recycled folder holds, if known
 
     def write(self, rel: str, content: bytes, source: str) -> None:
         target = self._fresh(rel, source)
@@ -81,18 +85,54 @@ class Staging:
         which only looking can find), and link each file `link` left pending that it does not
         already share: the folder listing gives each file's inode, so a file it shares costs no
         call of its own."""
-        if self.recycled:
+        inside = () if "" in within else tuple(top + "/" for top in within)
+        outside = tuple(top + "/" for top in leave)
+        mine = lambda rel: (not inside or rel.startswith(inside)) and not rel.startswith(outside)  # noqa: E731
+        if self.listing is not None:
+            self._settle_listed(mine)
+        elif self.recycled:
             for top in within:
                 folder = self.root_path + top
                 if not top or os.path.isdir(folder) and not os.path.islink(folder):
                     self._settle(folder, top + "/" if top else "", frozenset(leave))
-        mine = lambda rel: any(rel.startswith(top + "/" if top else top) for top in within) and not any(  # noqa: E731
-            rel.startswith(top + "/") for top in leave)
+        if self.recycled:  # a folder left for this call, and those above it, if nothing of this build is there
+            for top in within:
+                while top and top not in self.owners:
+                    try:
+                        os.rmdir(self.root_path + top)
+                    except FileNotFoundError:
+                        pass
+                    except OSError:  # not empty
+                        break
+                    top = top.rpartition("/")[0]
         for rel in sorted(r for r in self.pending if mine(r)):  # not there, or another file was
             existing, _inode = self.pending.pop(rel)
             target = self.root_path + rel
             self._folder(os.path.dirname(target))
             os.link(existing, target)
+
+    def _settle_listed(self, mine: Callable[[str], bool]) -> None:
+        """settle, from a listing of the recycled folder made before this build wrote anything
+        (only builds write into it, one at a time): what this build wrote since is in `written`."""
+        files = self.listing.files
+        for rel in filter(mine, files):
+            inode = files[rel]
+            if rel in self.pending:
+                if self.pending[rel][1] == inode:
+                    del self.pending[rel]  # the site before last already shares it
+                    continue
+            elif rel in self.written:
+                continue
+            try:
+                os.unlink(self.root_path + rel)
+            except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+                pass  # this build made the path, or one of its folders, a folder or a file of its own
+        for rel in reversed(self.listing.folders):  # the deepest first
+            if rel not in self.owners and mine(rel + "/"):
+                try:
+                    os.rmdir(self.root_path + rel)
+                except OSError:  # not empty: a folder of this build's file took its name; or gone
+                    pass
 
     def _settle(self, folder: str, prefix: str, leave: frozenset) -> bool:
         """True if the folder is left empty."""
@@ -169,6 +209,94 @@ class Staging:
         date whatever state it was left in."""
         if not self.recycled:
             shutil.rmtree(self.root, ignore_errors=True)
+
+
+@dataclass(frozen=True)
+class Listing:
+    """What a folder holds: each file (or link) by path with its inode, each folder in the order
+    walked (a folder before what it holds)."""
+    inode: int  # of the folder itself: another folder put in its place is another listing
+    files: dict
+    folders: list
+
+
+def listing(root: Path) -> Listing:
+    files: dict[str, int] = {}
+    folders: list[str] = []
+
+    def walk(folder: str, prefix: str) -> None:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                rel = prefix + entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append(rel)
+                    walk(entry.path, rel + "/")
+                else:
+                    files[rel] = entry.inode()
+    inode = os.stat(root).st_ino
+    walk(str(root), "")
+    return Listing(inode, files, folders)
+
+
+class Lister:
+    """The next build's staging folder, listed in a thread while the editor reads the page (make
+    serve): its settle then needs no walk. A listing holds only while no other build touched the
+    folder: `start` writes a token file before listing, every build removes it before it writes
+    into the folder (`forget`), and `take` trusts a listing only beside its own token."""
+
+    def __init__(self):
+        self.ahead = False  # whether builds list the next staging folder (list_ahead)
+        self.thread: threading.Thread | None = None
+        self.found: dict = {}  # folder → (token, Listing)
+
+    def start(self, folder: Path, token_file: Path) -> None:
+        if self.thread is not None:
+            self.thread.join()
+        token = os.urandom(16).hex()
+        try:
+            token_file.write_text(token, encoding="ascii")
+        except OSError:
+            return
+        found = self.found = {}
+
+        def run() -> None:
+            try:
+                found[folder] = (token, listing(folder))
+            except OSError:
+                pass
+        self.thread = threading.Thread(target=run, daemon=True)
+        self.thread.start()
+
+    def take(self, folder: Path, token_file: Path) -> Listing | None:
+        """The listing of `folder`, if no build touched it since (waits for it); else None.
+        Then the token is removed: the listing is used once, and only by this build."""
+        if self.thread is not None:
+            self.thread.join()
+            self.thread = None
+        token, found = self.found.pop(folder, (None, None))
+        try:
+            valid = (found is not None and token_file.read_text(encoding="ascii") == token
+                     and os.stat(folder).st_ino == found.inode)
+        except OSError:
+            valid = False
+        forget(token_file)
+        return found if valid else None
+
+
+def forget(token_file: Path) -> None:
+    """Before a build writes into its staging folder: a listing of it no longer holds."""
+    try:
+        os.unlink(token_file)
+    except FileNotFoundError:
+        pass
+
+
+LISTER = Lister()
+
+
+def list_ahead() -> None:
+    """From now on, each build lists the next build's staging folder once it is done (make serve)."""
+    LISTER.ahead = True
 
 
 def _put_away(old: Path, keep: Path | None, container: Path | None) -> list[str]:

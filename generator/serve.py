@@ -23,7 +23,7 @@ from watchdog.events import (EVENT_TYPE_CLOSED, EVENT_TYPE_CREATED, EVENT_TYPE_D
                              EVENT_TYPE_MOVED, FileSystemEventHandler)
 from watchdog.observers import Observer
 
-from . import search
+from . import output, search
 from .build import THEMES, build
 from .deploy import not_found_pages
 from .errors import BuildFailed
@@ -223,7 +223,10 @@ def _signature(path: str) -> tuple | None:
 
 def run(args) -> int:
     state = State()
-    search.keep_services()  # an edit re-indexes a shard: Pagefind stays running between builds
+    # Between builds, while the editor reads the page: Pagefind stays running (an edit re-indexes a
+    # shard), and the next build's staging folder is listed (output.Staging.settle).
+    search.keep_services()
+    output.list_ahead()
     args.output.parent.mkdir(parents=True, exist_ok=True)
     rebuild(args, state)
     if not args.output.is_dir():

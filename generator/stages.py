@@ -16,8 +16,8 @@ from typing import Callable
 
 import jinja2
 
-from . import (checks, disclosure, frozen, incremental, lint, markup, names, new, postings, prepare, routes, search,
-               traditional, workers)
+from . import (checks, disclosure, frozen, incremental, lint, markup, names, new, output, postings, prepare, routes,
+               search, traditional, workers)
 from .build import BuildResult, _Inputs, _settings, _Stages, _FAULT_HINTS, build_date
 from .cache import Cache, Made, State, Written
 from .annual import AnnualData
@@ -53,15 +53,16 @@ def make(config: Config, theme: Path, statics: list, inputs: _Inputs, content_di
     keep = cache.previous if cache.recyclable() else None
     if keep is not None and output_dir.is_dir():
         prepare.take(output_dir, cache.root, keep)
-    staging = Staging(output_dir, recycle=keep if output_dir.is_dir() else None)
+    listed = output.LISTER.take(keep, cache.root / LISTED) if keep is not None else None
+    staging = Staging(output_dir, recycle=keep if output_dir.is_dir() else None, listing=listed)
     indexing: list[_Indexing] = []  # the search indexing under way, for _reported to stop
     with _reported(config, output_dir, report, staging, indexing):
-        # render: the jobs that changed, on every core
-        finished = incremental.render(plan, staging, cache.record, _template_location, processes, progress)
+        # render: the jobs that changed, on every core; and index, in the background once every
+        # search record is made (Pagefind works while the other pages render and are placed)
+        finished = incremental.render(plan, staging, cache.record, _template_location, processes, progress, lambda: (
+            indexing.append(_Indexing(shards, plan.record_keys, state, cache, staging, output_dir, processes,
+                                      scripts, names.searched(config.agencies)))))
         clock.done("生成页面")
-        # index (in the background: Pagefind works while this process places the pages)
-        indexing.append(_Indexing(shards, plan.record_keys, state, cache, staging, output_dir, processes,
-                                  scripts, names.searched(config.agencies)))
         made = incremental.place(plan, finished, staging, output_dir)
         _copy_files(config, site, statics, form, staging)
         staging.settle(leave=SEARCH_FOLDERS)  # while Pagefind indexes
@@ -74,6 +75,8 @@ def make(config: Config, theme: Path, statics: list, inputs: _Inputs, content_di
         cache.forget()
         untidy = staging.commit(keep)
         clock.done("替换输出")
+    if output.LISTER.ahead and keep is not None:
+        output.LISTER.start(keep, cache.root / LISTED)  # the site before last: the next build's staging folder
     result = _result(documents, staging, started, report, clock, index, config, plan, cache)
     if published:
         published()
@@ -87,6 +90,8 @@ def make(config: Config, theme: Path, statics: list, inputs: _Inputs, content_di
 
 # The folders the search indexes are written into, last (the site's and the 繁體 mirror's).
 SEARCH_FOLDERS = tuple(script + folder for script in ("", traditional.PREFIX) for folder in (search.BUNDLE, postings.FOLDER))
+
+LISTED = "listed"  # in the cache: the token of a listing of `previous` (output.Lister)
 
 # Files written anew (not shared with output/ before) from which the next build's staging folder
 # is made in the background: at about 0.15 ms a file to relink, 2,000 cost the next build 0.3 s.

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from gongkai import workers
+from gongkai import output, workers
 from gongkai.build import build
 from gongkai.cache import location
 from gongkai.errors import BuildFailed
@@ -54,7 +54,11 @@ class _Column:
         warm = self.build()
         self.colds += 1
         cold_out = self.tmp / f"cold-{self.colds}" / "output"
-        cold = self.build(cold_out)
+        ahead, output.LISTER.ahead = output.LISTER.ahead, False  # (a listing for the warm build's next)
+        try:
+            cold = self.build(cold_out)
+        finally:
+            output.LISTER.ahead = ahead
         assert cold.reused == 0
         warm_tree, cold_tree = tree(self.root / "output"), tree(cold_out)
         assert sorted(warm_tree) == sorted(cold_tree)
@@ -184,7 +188,20 @@ def test_workers_render_what_one_process_renders(column, monkeypatch):
     assert tree(column.tmp / "forked" / "output") == tree(column.tmp / "alone" / "output")
 
 
-def test_staging_is_the_site_before_last_brought_up_to_date(column):
+@pytest.fixture(params=["walked", "listed"])
+def recycling(request, monkeypatch):
+    """The staging folder settled by a walk after the build, or (make serve) from the listing
+    made after the build before (output.Lister): the listed way must be taken when asked for."""
+    listed = []
+    if request.param == "listed":
+        monkeypatch.setattr(output.LISTER, "ahead", True)
+        settle = output.Staging._settle_listed
+        monkeypatch.setattr(output.Staging, "_settle_listed", lambda self, mine: listed.append(1) or settle(self, mine))
+    yield listed
+    assert bool(listed) == (request.param == "listed")
+
+
+def test_staging_is_the_site_before_last_brought_up_to_date(column, recycling):
     """From the third build on, the staging folder is the site before last (kept in the
     cache, its files hard-linked with the live site's), not a fresh one: every build still
     equals one from nothing, and a build that fails half way leaves output/ as it was."""
@@ -251,7 +268,26 @@ def test_the_next_day_renders_only_what_shows_the_date(column, monkeypatch):
 
 
 
-def test_the_recycled_folder_keeps_nothing_it_should_not(column):
+def test_a_listing_is_not_trusted_after_another_build_wrote_into_the_folder(column, monkeypatch):
+    """make serve lists the next staging folder after each build; a build of another process
+    (make, say) that recycled that folder meanwhile, even one that failed half way, makes the
+    listing worthless: serve's next build walks the folder again."""
+    monkeypatch.setattr(output.LISTER, "ahead", True)
+    column.build()
+    column.edit(RULE, "标题: 方城镇政务公开工作考核办法\n", "标题: 方城镇政务公开工作考核规定\n")
+    column.build()  # lists the folder it will recycle next
+    cache = location(column.root / "output", column.root)
+    assert (cache / "listed").is_file()
+    output.forget(cache / "listed")  # what every build does before it writes into the folder
+    column.edit(RULE, "标题: 方城镇政务公开工作考核规定\n", "标题: 方城镇政务公开工作考核办法\n")
+    settle = output.Staging._settle_listed
+    used = []
+    monkeypatch.setattr(output.Staging, "_settle_listed", lambda self, mine: used.append(1) or settle(self, mine))
+    column.same_as_cold()
+    assert used == []
+
+
+def test_the_recycled_folder_keeps_nothing_it_should_not(column, recycling):
     """What a deploy step put into output/ does not come back two builds later, and a path
     that changes between file and folder does not trip the recycled staging folder."""
     static = column.root / "static"
