@@ -69,14 +69,24 @@ def reusable(previous: Made | None, key: str, output_dir: Path) -> bool:
 
 
 def render(plan: Plan, staging: Staging, record_path: Callable, where: Callable, processes: int,
-           progress: bool) -> dict[int, workers.Done]:
-    """Render the jobs to do into the staging folder (on every core): job index → Done."""
+           progress: bool, recorded: Callable[[], None] = lambda: None) -> dict[int, workers.Done]:
+    """Render the jobs to do into the staging folder (on every core): job index → Done.
+    Document jobs go first, and `recorded` is called once every search record is in the cache:
+    the search index is made from them while the other pages render."""
     bar = tqdm(total=len(plan.todo), desc="生成页面", unit="组", delay=1, leave=False,
                disable=not (progress and sys.stderr.isatty()))
+    todo = sorted(plan.todo, key=lambda i: not plan.jobs[i].record)  # (stable: in plan order otherwise)
+    records = sum(1 for i in todo if plan.jobs[i].record)
+    if not records:
+        recorded()
     finished = {}
-    for done in workers.run(plan.jobs, plan.keys, plan.todo, plan.make, staging.root, record_path, where, processes):
+    for done in workers.run(plan.jobs, plan.keys, todo, plan.make, staging.root, record_path, where, processes):
         finished[done.index] = done
         bar.update()
+        if plan.jobs[done.index].record:
+            records -= 1
+            if not records:
+                recorded()
     bar.close()
     return finished
 
