@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -47,12 +48,26 @@ def main(argv: list[str] | None = None) -> int:
     nginx.add_argument("--root", type=Path, help="网站服务器上网站所在的目录（默认 --output 的绝对路径）")
     args = parser.parse_args(argv)
     try:
-        return _run(args)
+        code = _run(args)
     except KeyboardInterrupt:
         print("已中断。", file=sys.stderr)
         return 130
     except Exception as exc:  # noqa: BLE001 - the last line of defence: editors never see a traceback
         return _internal_error(args, exc)
+    if argv is None and args.command == "build":
+        _exit_now(code)
+    return code
+
+
+def _exit_now(code: int) -> None:
+    """The build is done and every file is closed: end the process without freeing its objects
+    one by one (the state and the site model of ten thousand documents: half a second)."""
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):  # nobody reads the output any more: the site is built all the same
+        pass
+    os._exit(code)
 
 
 def _internal_error(args, exc: Exception) -> int:

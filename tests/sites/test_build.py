@@ -183,6 +183,22 @@ categories:
                         "  提示：两个来源不能生成同一个网址：修改其中一个的索引号或目录 slug。"]
 
 
+def test_a_build_run_as_a_command_says_everything_before_it_ends(tmp_path):
+    """`gongkai build` ends without freeing its objects one by one (cli._exit_now): what it
+    printed, to a pipe too, is all there, the last line included, and the exit code is its own."""
+    result = gongkai("build", "-v", "--output", str(tmp_path / "out"), cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("构建完成：") and lines[-1].startswith("搜索索引：")
+    assert result.stderr.rstrip().endswith("个警告（网站已生成）。")
+    broken = tmp_path / "broken"
+    shutil.copytree(ROOT / "content", broken / "content")
+    (broken / "config.yml").write_text((ROOT / "config.yml").read_text(encoding="utf-8"), encoding="utf-8")
+    (broken / "content" / "坏.md").write_text("---\n标题: 缺少字段\n---\n正文\n", encoding="utf-8")
+    failed = gongkai("build", "--output", str(tmp_path / "out2"), cwd=broken)
+    assert failed.returncode == 1 and failed.stderr.rstrip().endswith("output2/ 保持不变。".replace("output2", str(tmp_path / "out2")))
+
+
 def test_cli_usage_error_exits_2(tmp_path):
     assert gongkai("publish", cwd=tmp_path).returncode == 2
 
