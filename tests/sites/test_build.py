@@ -186,7 +186,9 @@ categories:
 def test_a_build_run_as_a_command_says_everything_before_it_ends(tmp_path):
     """`gongkai build` ends without freeing its objects one by one (cli._exit_now): what it
     printed, to a pipe too, is all there, the last line included, and the exit code is its own."""
-    result = gongkai("build", "-v", "--output", str(tmp_path / "out"), cwd=ROOT)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # output to a pipe is buffered
+    result = subprocess.run([sys.executable, "-m", "gongkai", "build", "-v", "--output", str(tmp_path / "out")],
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0].startswith("构建完成：") and lines[-1].startswith("搜索索引：")
@@ -195,7 +197,8 @@ def test_a_build_run_as_a_command_says_everything_before_it_ends(tmp_path):
     shutil.copytree(ROOT / "content", broken / "content")
     (broken / "config.yml").write_text((ROOT / "config.yml").read_text(encoding="utf-8"), encoding="utf-8")
     (broken / "content" / "坏.md").write_text("---\n标题: 缺少字段\n---\n正文\n", encoding="utf-8")
-    failed = gongkai("build", "--output", str(tmp_path / "out2"), cwd=broken)
+    failed = subprocess.run([sys.executable, "-m", "gongkai", "build", "--output", str(tmp_path / "out2")],
+                            cwd=broken, env=env, capture_output=True, text=True, timeout=120)
     assert failed.returncode == 1 and failed.stderr.rstrip().endswith("output2/ 保持不变。".replace("output2", str(tmp_path / "out2")))
 
 
