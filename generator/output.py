@@ -88,15 +88,10 @@ class Staging:
         inside = () if "" in within else tuple(top + "/" for top in within)
         outside = tuple(top + "/" for top in leave)
         mine = lambda rel: (not inside or rel.startswith(inside)) and not rel.startswith(outside)  # noqa: E731
-        if self.listing is not None:
-            self._settle_listed(mine)
-        elif self.recycled:
-            for top in within:
-                folder = self.root_path + top
-                if not top or os.path.isdir(folder) and not os.path.islink(folder):
-                    self._settle(folder, top + "/" if top else "", frozenset(leave))
-        if self.recycled:  # a folder left for this call, and those above it, if nothing of this build is there
-            for top in within:
+        if self.recycled:
+            # Without a listing made before (make serve), the folder is listed now.
+            self._settle_listed(self.listing or listing(self.root, within, leave), mine)
+            for top in within:  # a folder left for this call, and those above it, if nothing of this build is there
                 while top and top not in self.owners:
                     try:
                         os.rmdir(self.root_path + top)
@@ -111,10 +106,10 @@ class Staging:
             self._folder(os.path.dirname(target))
             os.link(existing, target)
 
-    def _settle_listed(self, mine: Callable[[str], bool]) -> None:
-        """settle, from a listing of the recycled folder made before this build wrote anything
-        (only builds write into it, one at a time): what this build wrote since is in `written`."""
-        files = self.listing.files
+    def _settle_listed(self, found: Listing, mine: Callable[[str], bool]) -> None:
+        """settle, from a listing of the recycled folder, made now or before this build wrote
+        anything (only builds write into it, one at a time): what it wrote since is in `written`."""
+        files = found.files
         for rel in filter(mine, files):
             inode = files[rel]
             if rel in self.pending:
@@ -127,35 +122,12 @@ class Staging:
                 os.unlink(self.root_path + rel)
             except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
                 pass  # this build made the path, or one of its folders, a folder or a file of its own
-        for rel in reversed(self.listing.folders):  # the deepest first
+        for rel in reversed(found.folders):  # the deepest first
             if rel not in self.owners and mine(rel + "/"):
                 try:
                     os.rmdir(self.root_path + rel)
                 except OSError:  # not empty: a folder of this build's file took its name; or gone
                     pass
-
-    def _settle(self, folder: str, prefix: str, leave: frozenset) -> bool:
-        """True if the folder is left empty."""
-        empty = True
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                rel = prefix + entry.name
-                if entry.is_dir(follow_symlinks=False):
-                    # (a folder where this build has a file holds nothing it wrote: it goes)
-                    if rel in leave:
-                        empty = False
-                    elif self._settle(entry.path, rel + "/", leave) and rel not in self.owners:
-                        os.rmdir(entry.path)
-                    else:
-                        empty = False
-                elif rel in self.pending and entry.inode() == self.pending[rel][1]:
-                    del self.pending[rel]  # the site before last already shares it
-                    empty = False
-                elif rel in self.written and rel not in self.pending:  # written by this build
-                    empty = False
-                else:
-                    os.unlink(entry.path)
-        return empty
 
     def _target(self, rel: str, source: str, checked: bool = False) -> str:
         """Where rel goes; `checked`: a path an earlier build wrote, known to stay inside.
@@ -220,7 +192,8 @@ class Listing:
     folders: list
 
 
-def listing(root: Path) -> Listing:
+def listing(root: Path, within: tuple[str, ...] = ("",), leave: tuple[str, ...] = ()) -> Listing:
+    """What root holds in the folders `within` ("": all of it), but the folders `leave`."""
     files: dict[str, int] = {}
     folders: list[str] = []
 
@@ -229,12 +202,16 @@ def listing(root: Path) -> Listing:
             for entry in entries:
                 rel = prefix + entry.name
                 if entry.is_dir(follow_symlinks=False):
-                    folders.append(rel)
-                    walk(entry.path, rel + "/")
+                    if rel not in leave:
+                        folders.append(rel)
+                        walk(entry.path, rel + "/")
                 else:
                     files[rel] = entry.inode()
     inode = os.stat(root).st_ino
-    walk(str(root), "")
+    for top in within:
+        folder = os.path.join(root, top)
+        if not top or os.path.isdir(folder) and not os.path.islink(folder):
+            walk(folder, top + "/" if top else "")
     return Listing(inode, files, folders)
 
 

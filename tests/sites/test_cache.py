@@ -196,7 +196,7 @@ def recycling(request, monkeypatch):
     if request.param == "listed":
         monkeypatch.setattr(output.LISTER, "ahead", True)
         settle = output.Staging._settle_listed
-        monkeypatch.setattr(output.Staging, "_settle_listed", lambda self, mine: listed.append(1) or settle(self, mine))
+        monkeypatch.setattr(output.Staging, "_settle_listed", lambda self, found, mine: (self.listing is found and listed.append(1)) or settle(self, found, mine))
     yield listed
     assert bool(listed) == (request.param == "listed")
 
@@ -282,7 +282,7 @@ def test_a_listing_is_not_trusted_after_another_build_wrote_into_the_folder(colu
     column.edit(RULE, "标题: 方城镇政务公开工作考核规定\n", "标题: 方城镇政务公开工作考核办法\n")
     settle = output.Staging._settle_listed
     used = []
-    monkeypatch.setattr(output.Staging, "_settle_listed", lambda self, mine: used.append(1) or settle(self, mine))
+    monkeypatch.setattr(output.Staging, "_settle_listed", lambda self, found, mine: (self.listing is found and used.append(1)) or settle(self, found, mine))
     column.same_as_cold()
     assert used == []
 
