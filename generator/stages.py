@@ -6,7 +6,6 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
-import resource
 import shutil
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -245,8 +244,7 @@ class _Indexing:
                         for script, name, files, primary in self.todo]
 
     def stop(self) -> None:
-        """Every shard indexed (or failed), then the Pagefind services closed: only then is
-        their peak memory known (getrusage counts children that have ended)."""
+        """Every shard indexed (or failed), then the Pagefind services closed."""
         self.pool.shutdown(wait=True)
         self.services.close()
 
@@ -276,7 +274,7 @@ class _Indexing:
                         st = path.stat()
                         files.append(Written(rel, "search index", st.st_ino, st.st_size, st.st_mtime_ns))
                 done[shard] = Made(self.keys[shard], tuple(files))
-        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss if self.todo else 0
+        peak = max((future.result().peak_kib for future in self.running), default=0)
         files = [f for name in done for f in done[name].files]
         return search.IndexStats(self.pages, len(files) + len(sizes), sum(f.size for f in files) + sum(sizes),
                                  peak, len(self.shards) * len(self.scripts), len(self.todo))
