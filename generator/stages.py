@@ -55,12 +55,13 @@ def make(config: Config, theme: Path, statics: list, inputs: _Inputs, content_di
     listed = output.LISTER.take(keep, cache.root / LISTED) if keep is not None else None
     staging = Staging(output_dir, recycle=keep if output_dir.is_dir() else None, listing=listed)
     indexing: list[_Indexing] = []  # the search indexing under way, for _reported to stop
+
+    def index() -> None:  # in the background: Pagefind works while the other pages render and are placed
+        indexing.append(_Indexing(shards, plan.record_keys, state, cache, staging, output_dir, processes,
+                                  scripts, names.searched(config.agencies)))
     with _reported(config, output_dir, report, staging, indexing):
-        # render: the jobs that changed, on every core; and index, in the background once every
-        # search record is made (Pagefind works while the other pages render and are placed)
-        finished = incremental.render(plan, staging, cache.record, _template_location, processes, progress, lambda: (
-            indexing.append(_Indexing(shards, plan.record_keys, state, cache, staging, output_dir, processes,
-                                      scripts, names.searched(config.agencies)))))
+        # render: the jobs that changed, on every core; index once every search record is made
+        finished = incremental.render(plan, staging, cache.record, _template_location, processes, progress, index)
         clock.done("生成页面")
         made = incremental.place(plan, finished, staging, output_dir)
         _copy_files(config, site, statics, form, staging)
